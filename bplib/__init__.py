@@ -1,0 +1,29 @@
+"""bplib: the layers, checks and tools of an interactive course on backpropagation."""
+
+from .functions import PROB_FLOOR, cross_entropy_error, sigmoid, softmax
+from .gradcheck import TOLERANCE, CheckResult, check_layer, numerical_gradient, relative_error
+from .layers import AddLayer, Affine, Layer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from .network import Params, TwoLayerNet
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PROB_FLOOR",
+    "TOLERANCE",
+    "AddLayer",
+    "Affine",
+    "CheckResult",
+    "Layer",
+    "MulLayer",
+    "Params",
+    "Relu",
+    "Sigmoid",
+    "SoftmaxWithLoss",
+    "TwoLayerNet",
+    "check_layer",
+    "cross_entropy_error",
+    "numerical_gradient",
+    "relative_error",
+    "sigmoid",
+    "softmax",
+]

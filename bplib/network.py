@@ -1,0 +1,134 @@
+"""TwoLayerNet: Affine -> Relu (or Sigmoid) -> Affine -> SoftmaxWithLoss."""
+
+from collections.abc import MutableMapping
+
+import numpy as np
+
+from .gradcheck import numerical_gradient
+from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
+
+
+class Params(MutableMapping):
+    """The network's parameters by name, bound to the layers that use them.
+
+    ``params['W1'] -= lr * grad`` updates in place, as in the book. Rebinding,
+    ``params['W1'] = new_array``, reaches the layer too (the book's dict would keep
+    the old array in the layer); a new array of the wrong shape is refused.
+    """
+
+    def __init__(self, bindings):
+        self._bindings = bindings  # name -> (layer, attribute)
+
+    def __getitem__(self, name):
+        layer, attr = self._bindings[name]
+        return getattr(layer, attr)
+
+    def __setitem__(self, name, value):
+        if name not in self._bindings:
+            raise KeyError(f"no parameter {name!r}; the parameters are {list(self._bindings)}")
+        layer, attr = self._bindings[name]
+        old = getattr(layer, attr)
+        value = np.asarray(value, dtype=old.dtype)
+        if value.shape != old.shape:
+            raise ValueError(f"params[{name!r}] must keep its shape {old.shape}, got {value.shape}")
+        setattr(layer, attr, value)
+
+    def __delitem__(self, name):
+        raise TypeError("parameters cannot be deleted from a network")
+
+    def __iter__(self):
+        return iter(self._bindings)
+
+    def __len__(self):
+        return len(self._bindings)
+
+    def __repr__(self):
+        return "Params(" + ", ".join(f"{k}: {self[k].shape}" for k in self) + ")"
+
+
+class TwoLayerNet:
+    """input_size -> hidden_size -> output_size. x: (N, input_size) or (N, 1, 28, 28);
+    t: class indices (N,) or one-hot (N, output_size).
+
+    float32 by default (fast); use ``dtype=np.float64`` for gradient checks.
+    """
+
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        output_size,
+        weight_init_std=0.01,
+        activation="relu",
+        dtype=np.float32,
+        seed=None,
+    ):
+        for name, n in (
+            ("input_size", input_size),
+            ("hidden_size", hidden_size),
+            ("output_size", output_size),
+        ):
+            if int(n) != n or n < 1:
+                raise ValueError(f"TwoLayerNet: {name} must be a positive whole number, got {n}")
+        if activation not in ("relu", "sigmoid"):
+            raise ValueError(f"TwoLayerNet: activation must be 'relu' or 'sigmoid', got {activation!r}")
+        rng = np.random.default_rng(seed)
+
+        def weights(rows, cols):
+            return (weight_init_std * rng.standard_normal((rows, cols))).astype(dtype)
+
+        act = Relu() if activation == "relu" else Sigmoid()
+        self.layers = {  # in forward order
+            "Affine1": Affine(
+                weights(input_size, hidden_size), np.zeros(hidden_size, dtype), input_grad=False
+            ),
+            "Relu1" if activation == "relu" else "Sigmoid1": act,
+            "Affine2": Affine(weights(hidden_size, output_size), np.zeros(output_size, dtype)),
+        }
+        self.last_layer = SoftmaxWithLoss()
+        a1, a2 = self.layers["Affine1"], self.layers["Affine2"]
+        self.params = Params({"W1": (a1, "W"), "b1": (a1, "b"), "W2": (a2, "W"), "b2": (a2, "b")})
+
+    def predict(self, x):
+        """Scores (logits), (N, output_size). Inference needs no softmax."""
+        for layer in self.layers.values():
+            x = layer.forward(x)
+        return x
+
+    def loss(self, x, t):
+        return self.last_layer.forward(self.predict(x), t)
+
+    def accuracy(self, x, t):
+        """Fraction of rows whose highest score is the true class (a Python float)."""
+        y = np.argmax(self.predict(x), axis=1)
+        t = np.asarray(t)
+        t = np.argmax(t, axis=1) if t.ndim != 1 else t
+        return float(np.mean(y == t))
+
+    def numerical_gradient(self, x, t):
+        """Gradients by central differences: 2 forward passes per parameter (slow)."""
+        grads = {}
+        for key in self.params:
+            original = self.params[key]
+
+            def loss_at(w, key=key):
+                self.params[key] = w
+                return self.loss(x, t)
+
+            try:
+                grads[key] = numerical_gradient(loss_at, original)
+            finally:
+                self.params[key] = original
+        return grads
+
+    def gradient(self, x, t):
+        """Gradients by backprop: one forward and one backward pass for all of them.
+
+        The loss of that forward pass is kept as ``last_layer.loss``.
+        """
+        self.loss(x, t)
+        dout = self.last_layer.backward(1.0)
+        for layer in reversed(self.layers.values()):
+            dout = layer.backward(dout)
+        a1, a2 = self.layers["Affine1"], self.layers["Affine2"]
+        return {"W1": a1.dW, "b1": a1.db, "W2": a2.dW, "b2": a2.db}
