@@ -54,6 +54,10 @@ def normalise(nb):
         outputs = []
         for out in cell.outputs:
             if WIDGET_VIEW in out.get("data", {}):
+                if "# NBVAL_IGNORE_OUTPUT" not in [line.strip() for line in cell.source.splitlines()]:
+                    raise SystemExit(
+                        f"a cell shows a widget without a whole-line # NBVAL_IGNORE_OUTPUT:\n{cell.source}"
+                    )
                 continue  # a live widget only exists in a running kernel
             if (
                 outputs
