@@ -1,5 +1,6 @@
 """bplib: the layers, checks and tools of an interactive course on backpropagation."""
 
+from .data import MnistUnavailableError, fetch_mnist, load_mnist
 from .functions import PROB_FLOOR, cross_entropy_error, sigmoid, softmax
 from .gradcheck import TOLERANCE, CheckResult, check_layer, numerical_gradient, relative_error
 from .layers import AddLayer, Affine, Layer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
@@ -14,6 +15,7 @@ __all__ = [
     "Affine",
     "CheckResult",
     "Layer",
+    "MnistUnavailableError",
     "MulLayer",
     "Params",
     "Relu",
@@ -22,6 +24,8 @@ __all__ = [
     "TwoLayerNet",
     "check_layer",
     "cross_entropy_error",
+    "fetch_mnist",
+    "load_mnist",
     "numerical_gradient",
     "relative_error",
     "sigmoid",

@@ -1,0 +1,388 @@
+"""bplib.data: downloads from a real local HTTP "mirror", checksums, the offline message, loading.
+
+The real MNIST files come from ``$BPLIB_SHARED_MNIST`` (default ``<repo>/../shared/data/mnist``);
+tests that need them are skipped, saying so, when they are absent. Only the small label
+files are downloaded in most tests; one test downloads all four files end to end.
+"""
+
+import contextlib
+import gzip
+import hashlib
+import io
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bplib import data
+from bplib.data import MNIST_FILES, MnistUnavailableError, fetch_mnist, load_mnist, mnist_dir, read_idx
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("BPLIB_SHARED_MNIST") or ROOT.parent / "shared" / "data" / "mnist")
+SHARED_FASHION = Path(
+    os.environ.get("BPLIB_SHARED_FASHION_MNIST") or ROOT.parent / "shared" / "data" / "fashion-mnist"
+)
+LABELS = "train-labels-idx1-ubyte.gz"
+SMALL = ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+
+needs_mnist = pytest.mark.skipif(
+    not all((SHARED / name).is_file() for name in MNIST_FILES),
+    reason=f"the four MNIST .gz files are not in {SHARED} (set BPLIB_SHARED_MNIST to their folder)",
+)
+
+# A tiny mirror: serves <root>/<folder>/<file>; /truncate/<file> sends the good file's full
+# Content-Length but only half the bytes; /cut/<file> sends half with no length, then closes.
+SERVER = r"""
+import sys
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+root = Path(sys.argv[1])
+
+class Handler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        kind, _, name = self.path.strip("/").partition("/")
+        if kind not in ("truncate", "cut"):
+            return super().do_GET()
+        body = (root / "good" / name).read_bytes()
+        self.send_response(200)
+        if kind == "truncate":
+            self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.wfile.flush()
+        self.close_connection = True
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory):
+    """Base URLs of a local HTTP server: good, corrupt, truncate, cut, empty (404), dead (no server)."""
+    if not (SHARED / LABELS).is_file():
+        pytest.skip(f"MNIST files not found in {SHARED} (set BPLIB_SHARED_MNIST)")
+    root = tmp_path_factory.mktemp("mirror")
+    (root / "good").mkdir()
+    (root / "corrupt").mkdir()
+    (root / "empty").mkdir()
+    for name in MNIST_FILES:
+        if (SHARED / name).is_file():
+            (root / "good" / name).symlink_to(SHARED / name)
+    for name in SMALL:
+        raw = bytearray((SHARED / name).read_bytes())
+        raw[len(raw) // 2] ^= 0xFF  # same size, one byte wrong
+        (root / "corrupt" / name).write_bytes(bytes(raw))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        port = int(proc.stdout.readline())
+        with socket.socket() as s:  # a port where nothing listens: bind, then close without listening
+            s.bind(("127.0.0.1", 0))
+            dead = s.getsockname()[1]
+        base = f"http://127.0.0.1:{port}/"
+        urls = {k: base + k + "/" for k in ("good", "corrupt", "truncate", "cut", "empty")}
+        urls["dead"] = f"http://127.0.0.1:{dead}/"
+        yield urls
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def assert_intact(folder, names):
+    for name in names:
+        assert sha256(folder / name) == MNIST_FILES[name][0], name
+
+
+# ---------------------------------------------------------------- downloads
+
+
+@pytest.fixture(scope="module")
+def downloaded(mirror, tmp_path_factory):
+    """All four files downloaded from the local mirror into an empty cache: (cache, stdout, log records)."""
+    import pooch
+
+    cache = tmp_path_factory.mktemp("cache") / "mnist"  # does not exist yet
+    records = []
+    recorder = logging.Handler(logging.DEBUG)
+    recorder.emit = records.append
+    pooch.get_logger().addHandler(recorder)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            paths = fetch_mnist(cache, mirrors=[mirror["good"]])
+    finally:
+        pooch.get_logger().removeHandler(recorder)
+    assert paths == {name: cache / name for name in MNIST_FILES}
+    return cache, out.getvalue(), records
+
+
+@needs_mnist
+def test_download_all_four_into_an_empty_cache(downloaded):
+    cache, out, records = downloaded
+    assert sorted(os.listdir(cache)) == sorted(MNIST_FILES)
+    assert_intact(cache, MNIST_FILES)
+    assert records == []  # pooch's log lines (stderr, which nbval compares) are kept quiet
+    lines = out.splitlines()
+    assert len(lines) == 4 and all(line.startswith("Downloading MNIST file") for line in lines)
+    assert str(cache) in lines[0]
+
+
+def test_a_corrupt_download_is_refused_and_nothing_is_left(mirror, tmp_path):
+    with pytest.raises(MnistUnavailableError) as info:
+        fetch_mnist(tmp_path, mirrors=[mirror["corrupt"]], files=[LABELS])
+    message = str(info.value)
+    assert "SHA-256 did not match" in message and mirror["corrupt"] + LABELS in message
+    assert os.listdir(tmp_path) == []  # no file under the real name, no temporary file either
+
+
+@pytest.mark.parametrize("kind", ["truncate", "cut"])
+def test_a_truncated_download_is_refused_and_nothing_is_left(mirror, tmp_path, kind):
+    with pytest.raises(MnistUnavailableError) as info:
+        fetch_mnist(tmp_path, mirrors=[mirror[kind]], files=[LABELS])
+    reason = "connection closed before" if kind == "truncate" else "SHA-256 did not match"
+    assert reason in str(info.value)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("first", ["dead", "empty", "corrupt", "truncate"])
+def test_a_failing_first_mirror_falls_through_to_the_next(mirror, tmp_path, first, capsys):
+    fetch_mnist(tmp_path, mirrors=[mirror[first], mirror["good"]], files=SMALL)
+    assert sorted(os.listdir(tmp_path)) == sorted(SMALL)
+    assert_intact(tmp_path, SMALL)
+    assert len(capsys.readouterr().out.splitlines()) == 2  # one line per file, not per mirror
+
+
+def test_offline_with_an_empty_cache_names_the_files_and_the_folder(mirror, tmp_path, capsys):
+    cache = tmp_path / "mnist"
+    with pytest.raises(MnistUnavailableError) as info:
+        fetch_mnist(cache, mirrors=[mirror["dead"], mirror["empty"]])
+    message = str(info.value)
+    assert isinstance(info.value, RuntimeError)
+    assert f"in the folder {cache}" in message and "BPLIB_MNIST_DIR" in message
+    for name, (digest, size) in MNIST_FILES.items():
+        assert f"{name}  ({size:,} bytes, sha256 {digest})" in message
+    assert "could not connect" in message and "HTTP 404" in message
+    # the dead mirror is tried once, then skipped for the other three files
+    assert message.count("skipped (could not connect earlier)") == 3
+    assert os.listdir(cache) == []
+    capsys.readouterr()
+    with pytest.raises(MnistUnavailableError):
+        fetch_mnist(cache, mirrors=[mirror["dead"]])
+    # one "Downloading" line for the first try, none once every mirror is known to be unreachable
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_a_damaged_file_in_the_cache_is_fetched_again(mirror, tmp_path, capsys):
+    damaged = (SHARED / LABELS).read_bytes()[:1000]  # a truncated copy
+    (tmp_path / LABELS).write_bytes(damaged)
+    fetch_mnist(tmp_path, mirrors=[mirror["good"]], files=[LABELS])
+    assert_intact(tmp_path, [LABELS])
+    assert f"Downloading MNIST file {LABELS}" in capsys.readouterr().out
+
+
+def test_a_damaged_file_that_cannot_be_replaced_is_reported_as_damaged(mirror, tmp_path):
+    (tmp_path / LABELS).write_bytes(b"not mnist")
+    with pytest.raises(MnistUnavailableError, match=r"train-labels-idx1-ubyte\.gz \(damaged"):
+        fetch_mnist(tmp_path, mirrors=[mirror["empty"]], files=[LABELS])
+
+
+def test_a_folder_that_cannot_be_created_gives_a_clear_error(mirror, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(MnistUnavailableError, match="cannot write to the folder"):
+        fetch_mnist(tmp_path / "a-file" / "mnist", mirrors=[mirror["good"]], files=[LABELS])
+
+
+def test_mirrors_come_from_the_env_var_or_the_module_constant(mirror, tmp_path, monkeypatch):
+    monkeypatch.setenv("BPLIB_MNIST_MIRRORS", f"{mirror['dead']} {mirror['good']}")
+    fetch_mnist(tmp_path / "a", files=[LABELS])
+    assert_intact(tmp_path / "a", [LABELS])
+    monkeypatch.delenv("BPLIB_MNIST_MIRRORS")
+    monkeypatch.setattr(data, "MNIST_MIRRORS", (mirror["good"].rstrip("/"),))  # no trailing slash
+    fetch_mnist(tmp_path / "b", files=[LABELS])
+    assert_intact(tmp_path / "b", [LABELS])
+
+
+def test_the_folder_comes_from_the_argument_the_env_var_or_the_repository(tmp_path, monkeypatch):
+    monkeypatch.delenv("BPLIB_MNIST_DIR", raising=False)
+    assert mnist_dir() == ROOT / "data" / "mnist"  # editable install: data/ beside bplib/
+    monkeypatch.setenv("BPLIB_MNIST_DIR", str(tmp_path))
+    assert mnist_dir() == tmp_path.resolve()
+    assert mnist_dir(tmp_path / "x") == (tmp_path / "x").resolve()
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="unknown dataset 'kmnist'"):
+        load_mnist(dataset="kmnist")
+    with pytest.raises(ValueError, match="not MNIST files"):
+        fetch_mnist(files=["train-images.gz"])
+
+
+def test_importing_bplib_does_not_load_the_download_machinery():
+    code = "import sys, bplib.data; print(sorted({'pooch', 'requests'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- the IDX format
+
+
+def write_gz(path, raw):
+    path.write_bytes(gzip.compress(raw))
+    return path
+
+
+def test_read_idx_reads_a_small_file(tmp_path):
+    header = bytes([0, 0, 8, 2]) + (2).to_bytes(4, "big") + (3).to_bytes(4, "big")
+    a = read_idx(write_gz(tmp_path / "ok.gz", header + bytes(range(6))))
+    assert a.dtype == np.uint8 and a.tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (bytes([1, 0, 8, 1]) + (3).to_bytes(4, "big") + b"abc", "two zero bytes"),
+        (bytes([0, 0, 0x0D, 1]) + (3).to_bytes(4, "big") + b"abc", "data type 0x0d"),
+        (bytes([0, 0, 8, 3]) + (3).to_bytes(4, "big"), "cut short"),
+        (bytes([0, 0, 8, 1]) + (4).to_bytes(4, "big") + b"abc", r"shape \(4,\) \(4 bytes\) but holds 3"),
+    ],
+)
+def test_read_idx_names_a_malformed_header(tmp_path, raw, match):
+    with pytest.raises(ValueError, match=match):
+        read_idx(write_gz(tmp_path / "bad.gz", raw))
+
+
+def test_read_idx_names_a_file_that_is_not_complete_gzip(tmp_path):
+    (tmp_path / "plain.gz").write_bytes(b"\0\0\x08\x01\0\0\0\x01x")
+    with pytest.raises(ValueError, match="not a complete gzip file"):
+        read_idx(tmp_path / "plain.gz")
+    whole = gzip.compress(bytes([0, 0, 8, 1]) + (1000).to_bytes(4, "big") + bytes(1000))
+    (tmp_path / "cut.gz").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ValueError, match="cut.gz: not a complete gzip file"):
+        read_idx(tmp_path / "cut.gz")
+
+
+# ---------------------------------------------------------------- loading
+
+
+@pytest.fixture(scope="module")
+def default_load(downloaded):
+    """The default load, from the freshly downloaded cache; a dead mirror shows nothing is fetched."""
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        loaded = load_mnist(data_dir=downloaded[0], mirrors=["http://127.0.0.1:9/"])
+    assert out.getvalue() == ""
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def raw_load():
+    return load_mnist(normalize=False, flatten=False, one_hot_label=True, data_dir=SHARED)
+
+
+@needs_mnist
+def test_default_load_is_normalised_flat_with_integer_labels(default_load):
+    (x, t), (xt, tt) = default_load
+    assert x.shape == (60000, 784) and xt.shape == (10000, 784)
+    assert x.dtype == xt.dtype == np.float32
+    assert x.min() == 0.0 and x.max() == 1.0 and xt.min() == 0.0 and xt.max() == 1.0
+    assert t.shape == (60000,) and tt.shape == (10000,) and t.dtype == tt.dtype == np.int64
+    assert t[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert tt[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    assert np.bincount(t).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(tt).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+@needs_mnist
+def test_raw_load_is_uint8_images_with_one_hot_labels(default_load, raw_load):
+    (x, t), (xt, tt) = default_load
+    (xr, tr), (xtr, ttr) = raw_load
+    assert xr.shape == (60000, 1, 28, 28) and xtr.shape == (10000, 1, 28, 28)
+    assert xr.dtype == xtr.dtype == np.uint8 and xr.max() == 255 and xr.min() == 0
+    assert tr.shape == (60000, 10) and ttr.shape == (10000, 10) and tr.dtype == ttr.dtype == np.float32
+    assert np.all(tr.sum(axis=1) == 1) and np.array_equal(tr.argmax(axis=1), t)
+    assert np.array_equal(ttr.argmax(axis=1), tt)
+    # the same pixels, scaled as the book does (astype(float32) then /= 255); test split only, for speed
+    assert np.array_equal(xt, xtr.reshape(10000, 784).astype(np.float32) / np.float32(255))
+    assert xr[0, 0, 5, 12:16].tolist() == [3, 18, 18, 18]  # first image, row 5: where the 5 begins
+
+
+def test_every_combination_of_options(tmp_path, monkeypatch):
+    """normalize x flatten x one_hot_label, on small made-up splits (no 60000-image parses)."""
+    rng = np.random.default_rng(0)
+    made = {}
+
+    def fake_read_split(files, split, title):
+        n = 6 if split == "train" else 4
+        images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+        images[0, 0, :2] = [0, 255]
+        made[split] = (images, np.arange(n, dtype=np.uint8) % 10)
+        return made[split]
+
+    monkeypatch.setattr(data, "fetch_mnist", lambda *args, **kwargs: {})
+    monkeypatch.setattr(data, "_read_split", fake_read_split)
+    for normalize in (True, False):
+        for flatten in (True, False):
+            for one_hot in (True, False):
+                loaded = load_mnist(normalize, flatten, one_hot)
+                for split, (x, t) in zip(("train", "test"), loaded, strict=True):
+                    images, labels = made[split]
+                    n = len(labels)
+                    assert x.shape == ((n, 784) if flatten else (n, 1, 28, 28))
+                    if normalize:
+                        assert x.dtype == np.float32 and x.min() == 0.0 and x.max() == 1.0
+                        assert np.array_equal(
+                            x.reshape(n, 28, 28), images.astype(np.float32) / np.float32(255)
+                        )
+                    else:
+                        assert x.dtype == np.uint8 and np.array_equal(x.reshape(n, 28, 28), images)
+                    assert x.flags.writeable and not np.shares_memory(x, images)  # a fresh array
+                    if one_hot:
+                        assert t.dtype == np.float32 and t.shape == (n, 10)
+                        assert np.array_equal(t, np.eye(10, dtype=np.float32)[labels])
+                    else:
+                        assert t.dtype == np.int64 and t.tolist() == labels.tolist()
+
+
+def test_fashion_mnist_files_match_their_table(tmp_path):
+    if not (SHARED_FASHION / LABELS).is_file():
+        pytest.skip(f"Fashion-MNIST files not found in {SHARED_FASHION} (set BPLIB_SHARED_FASHION_MNIST)")
+    paths = fetch_mnist(SHARED_FASHION, dataset="fashion-mnist", mirrors=["http://127.0.0.1:9/"])
+    labels = read_idx(paths["t10k-labels-idx1-ubyte.gz"])
+    assert np.bincount(labels).tolist() == [1000] * 10
+    assert len(data.FASHION_MNIST_CLASSES) == 10
+
+
+def test_a_read_only_shared_folder_is_used_in_place(tmp_path):
+    if not (SHARED / LABELS).is_file():
+        pytest.skip(f"MNIST files not found in {SHARED}")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    shutil.copy(SHARED / LABELS, folder / LABELS)
+    folder.chmod(0o555)
+    try:
+        assert fetch_mnist(folder, mirrors=["http://127.0.0.1:9/"], files=[LABELS]) == {
+            LABELS: folder / LABELS
+        }
+    finally:
+        folder.chmod(0o755)
