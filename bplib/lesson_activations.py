@@ -1,0 +1,232 @@
+"""Chapter 4, activation layers (激活函数层): the numbers and pictures behind its sliders.
+
+Update functions (``update_x(fig=None, **values) -> Figure``) compute, print a few
+rounded numbers, draw into ``fig`` (a new ``bplib.sliders.new_figure`` when None) and
+return it; the notebook calls each once with fixed values and wires it to sliders.
+
+- ``update_relu(x, dout)``: ReLU as a switch, its curve and gradient.
+- ``update_sigmoid(x, dout, step)``: the expanded sigmoid graph (×(−1), exp, +1, /) with
+  its four backward steps, and what the collapsed "sigmoid" node sends back;
+  ``sigmoid_node_figure(x, dout)`` (a picture, no slider) draws that one node.
+- ``activation_curves()`` (a static picture): σ and σ′ = y(1 − y); ReLU and its gradient.
+- ``update_vanishing(depth)``: the gradient reaching each layer of a stack of
+  sigmoid layers, against a stack of ReLU layers.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from .functions import sigmoid
+from .graph import Graph, draw, sigmoid_graph
+from .layers import Affine, Relu, Sigmoid
+from .sliders import canvas
+
+SIGMOID_COLOR, RELU_COLOR, GRAD_COLOR = "tab:blue", "tab:green", "#c0392b"
+
+
+@dataclass(frozen=True)
+class SigmoidSteps:
+    """The expanded sigmoid graph run forward and backward, one number per edge.
+
+    Forward: x -> ×(−1) -> neg_x -> exp -> exp_neg_x -> +1 -> denom -> / -> y.
+    Backward, right to left: ``step1`` leaves "/" (dout · −y²), ``step2`` leaves "+1"
+    (unchanged), ``step3`` leaves "exp" (· exp(−x)), ``step4`` leaves "×(−1)" (· −1) and
+    is ∂L/∂x.
+    """
+
+    x: float
+    dout: float
+    neg_x: float
+    exp_neg_x: float
+    denom: float
+    y: float
+    step1: float
+    step2: float
+    step3: float
+    step4: float
+
+    @property
+    def collapsed(self):
+        """What the one "sigmoid" node sends back: dout · y · (1 − y)."""
+        return self.dout * self.y * (1.0 - self.y)
+
+
+def sigmoid_steps(x, dout=1.0, graph=None):
+    """Read the four backward steps off ``bplib.graph.sigmoid_graph(x, dout)``; x, dout:
+    numbers. ``graph``: that graph, already run, to read instead of building it again."""
+    g = sigmoid_graph(float(x), float(dout)) if graph is None else graph
+    return SigmoidSteps(
+        x=float(x),
+        dout=float(dout),
+        neg_x=float(g.value("-x")),
+        exp_neg_x=float(g.value("exp(-x)")),
+        denom=float(g.value("1+exp(-x)")),
+        y=float(g.value("y")),
+        step1=float(g.grad("1+exp(-x)")),  # what "/" sends back
+        step2=float(g.grad("exp(-x)")),  # what "+1" sends back
+        step3=float(g.grad("-x")),  # what "exp" sends back
+        step4=float(g.grad("x")),  # what "×(−1)" sends back: ∂L/∂x
+    )
+
+
+def relu_grad(x):
+    """ReLU's local gradient: 1 where x > 0, else 0 (also at exactly 0, as ``bplib.Relu``)."""
+    return (np.asarray(x) > 0).astype(float)
+
+
+def stacked_gradients(depth, activation="sigmoid", width=32, batch=16, seed=0):
+    """Mean |gradient| reaching the input of each of ``depth`` Affine + activation layers.
+
+    Weights are seeded normal, scaled sqrt(1/width) for sigmoid (Xavier) and
+    sqrt(2/width) for ReLU (He), biases 0; the backward pass starts from a gradient of
+    ones at the top. Returns an array of ``depth`` numbers, index 0 = the first layer
+    (next to the data), index depth − 1 = the last (where backward starts).
+    """
+    if int(depth) != depth or depth < 1:
+        raise ValueError(f"stacked_gradients: depth must be a whole number >= 1, got {depth!r}")
+    if activation not in ("sigmoid", "relu"):
+        raise ValueError(f"stacked_gradients: activation must be 'sigmoid' or 'relu', got {activation!r}")
+    rng = np.random.default_rng(seed)
+    scale = np.sqrt((1.0 if activation == "sigmoid" else 2.0) / width)
+    layers = []
+    for _ in range(int(depth)):
+        layers.append(Affine(rng.standard_normal((width, width)) * scale, np.zeros(width)))
+        layers.append(Sigmoid() if activation == "sigmoid" else Relu())
+    h = rng.standard_normal((batch, width))
+    for layer in layers:
+        h = layer.forward(h)
+    grad, sizes = np.ones_like(h), []
+    for layer in reversed(layers):
+        grad = layer.backward(grad)
+        if isinstance(layer, Affine):
+            sizes.append(float(np.mean(np.abs(grad))))
+    return np.array(sizes[::-1])
+
+
+def activation_curves(fig=None):
+    """Left: σ(x) and σ′(x) = y(1 − y), its peak 0.25 at x = 0 marked. Right: ReLU and its
+    gradient, 0 up to and including x = 0, then 1. A static picture (no slider)."""
+    fig = canvas(fig, (8, 3))
+    xs = np.linspace(-6, 6, 241)
+    y = sigmoid(xs)
+    left, right = fig.add_axes((0.07, 0.15, 0.41, 0.75)), fig.add_axes((0.575, 0.15, 0.41, 0.75))
+    left.plot(xs, y, color=SIGMOID_COLOR)
+    left.plot(xs, y * (1 - y), color=GRAD_COLOR)
+    left.plot([0], [0.25], "o", color="black", ms=5)
+    left.annotate("0.25 at x = 0", (0, 0.25), (0.6, 0.36), fontsize=9)
+    left.text(-5.7, 0.9, "σ(x)", color=SIGMOID_COLOR)
+    left.text(-5.7, 0.3, "σ′(x) = y(1 − y)", color=GRAD_COLOR)
+    left.set(title="Sigmoid and its gradient", xlabel="x", ylabel="output / gradient", ylim=(-0.05, 1.05))
+    right.plot(xs, np.maximum(xs, 0), color=RELU_COLOR)
+    right.plot(xs, relu_grad(xs), color=GRAD_COLOR, drawstyle="steps-post")
+    right.plot([0], [0], "o", color="black", ms=5)
+    right.text(-5.7, 5.2, "ReLU(x)", color=RELU_COLOR)
+    right.text(-5.7, 1.5, "gradient (0 at x = 0)", color=GRAD_COLOR)
+    right.set(title="ReLU and its gradient", xlabel="x", ylabel="output / gradient", ylim=(-0.3, 6.3))
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def update_vanishing(fig=None, depth=5):
+    """The mean |gradient| reaching each layer, sigmoid stack against ReLU stack, log scale."""
+    fig = canvas(fig, (7, 3.2))
+    ax = fig.add_axes((0.11, 0.15, 0.86, 0.76))
+    layers = np.arange(1, depth + 1)
+    sig, relu = stacked_gradients(depth, "sigmoid"), stacked_gradients(depth, "relu")
+    ax.semilogy(layers, sig, "o-", color=SIGMOID_COLOR)
+    ax.semilogy(layers, relu, "s-", color=RELU_COLOR)
+    ax.text(15.3, 3e-1, "ReLU layers", color=RELU_COLOR, ha="right", va="top")
+    ax.text(15.3, 3e-10, "Sigmoid layers", color=SIGMOID_COLOR, ha="right")
+    # short texts and few ticks with plain labels: every glyph is drawn again on each slider move
+    ax.set(
+        title=f"Gradient reaching each of {depth} layers",
+        xlabel="layer (1 = next to the data)",
+        ylabel="mean |gradient|",
+        xlim=(0.5, 15.5),
+        ylim=(1e-11, 10),
+        xticks=[1, 5, 10, 15],
+    )
+    powers = np.arange(-9, 1, 3)
+    ax.set_yticks(10.0**powers, [f"1e{p}" if p else "1" for p in powers])
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.grid(alpha=0.3)
+    print(f"depth {depth}: mean |gradient| at layer 1 is {sig[0]:.2e} (sigmoid) vs {relu[0]:.2e} (ReLU)")
+    return fig
+
+
+def relu_graph(x=1.0, dout=1.0):
+    """The one-node graph x -> relu -> y, run forward and backward by ``bplib.Relu``."""
+    g = Graph("ReLU node")
+    g.input("x", float(x))
+    g.op(Relu(), "x", label="relu", name="y")
+    return g.run(np.asarray(float(dout)))
+
+
+def update_relu(fig=None, x=1.0, dout=1.0):
+    """Left: the ReLU curve with a dot at ``x``. Right: the relu node with x and y above its
+    arrows and the upstream gradient ``dout`` and what passes the switch below them."""
+    fig = canvas(fig, (8, 2.6))
+    g = relu_graph(x, dout)
+    on = x > 0
+    left, right = fig.add_axes((0.07, 0.17, 0.33, 0.72)), fig.add_axes((0.44, 0.02, 0.55, 0.87))
+    xs = np.linspace(-3, 3, 121)
+    left.plot(xs, np.maximum(xs, 0), color=RELU_COLOR)
+    left.plot([x], [max(x, 0.0)], "o", color="black", ms=5)
+    left.set(title="y = ReLU(x)", xlabel="x", ylabel="y", xlim=(-3, 3), ylim=(-0.3, 3.2))
+    left.set(xticks=[-3, 0, 3], yticks=[0, 3])  # few ticks: each is drawn again on every slider move
+    state = "on: the gradient passes" if on else "off: the gradient stops"
+    draw(g, right, title=f"switch {state}")
+    dx = float(g.grad("x"))
+    switch = "on" if on else "off"
+    print(f"x = {x:.2f} -> y = {max(x, 0.0):.2f}; upstream {dout:.2f} -> dx = {dx + 0.0:.2f}", end="")
+    print(f" (switch {switch})")
+    return fig
+
+
+def sigmoid_node_graph(x=1.0, dout=1.0):
+    """The collapsed graph x -> sigmoid -> y, one node run by ``bplib.Sigmoid``."""
+    g = Graph('The same, as one "sigmoid" node')
+    g.input("x", float(x))
+    g.op(Sigmoid(), "x", label="sigmoid", name="y")
+    return g.run(np.asarray(float(dout)))
+
+
+def sigmoid_node_figure(fig=None, x=1.0, dout=1.0):
+    """A picture (no slider): the collapsed "sigmoid" node for ``x`` and upstream ``dout``."""
+    fig = canvas(fig, (4, 1.6))
+    g = sigmoid_node_graph(x, dout)
+    draw(g, fig.add_axes((0.01, 0.01, 0.98, 0.85)), title=g.title)
+    return fig
+
+
+def update_sigmoid(fig=None, x=1.0, dout=1.0, step=4):
+    """The expanded sigmoid graph after the book's backward ``step`` (0: only dL/dy on the
+    output arrow; 1 "/", 2 "+1", 3 "exp", 4 "×(−1)": done); under it, once done, what the
+    collapsed "sigmoid" node sends back: the same number, in one step."""
+    step = int(step)
+    if not 0 <= step <= 4:
+        raise ValueError(f"update_sigmoid: step must be in 0 .. 4, got {step}")
+    fig = canvas(fig, (8, 2.2))
+    g = sigmoid_graph(float(x), float(dout))
+    s = sigmoid_steps(x, dout, graph=g)
+    title = f"Sigmoid as four nodes: backward step {step} of 4"
+    draw(g, fig.add_axes((0.01, 0.15, 0.98, 0.77)), reveal=step + 1, title=title)
+    one = f"{s.collapsed + 0.0:+.4f}" if step == 4 else "(after step 4)"
+    fig.text(
+        0.5, 0.05, f'one "sigmoid" node sends back dL/dy · y(1 − y) = {one}', ha="center", color=GRAD_COLOR
+    )
+    print(f"x = {x:.2f}, y = {s.y:.4f}, upstream dL/dy = {dout:.2f}")
+    rows = [
+        ('1 "/"    ', "× (−y²)    ", s.step1),
+        ('2 "+1"   ', "passes on  ", s.step2),
+        ('3 "exp"  ', "× exp(−x)  ", s.step3),
+        ('4 "×(−1)"', "× (−1)     ", s.step4),
+    ]
+    for k, (node, rule, value) in enumerate(rows, start=1):
+        print(f"step {node} {rule} " + (f"{value + 0.0:+.4f}" if step >= k else "(not yet)"))
+    if step == 4:
+        print(f'one "sigmoid" node: dL/dy · y(1 − y) = {s.collapsed + 0.0:+.4f}')
+    return fig

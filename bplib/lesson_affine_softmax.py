@@ -1,0 +1,116 @@
+"""Chapter 5, Affine and Softmax-with-Loss layers: the numbers and pictures behind its sliders.
+
+Update functions (``update_x(fig=None, **values) -> Figure``) compute, print a few
+rounded numbers, draw into ``fig`` (a new ``bplib.sliders.new_figure`` when None) and
+return it; the notebook calls each once with fixed values and wires it to sliders.
+
+- ``update_affine_shapes(N, input_size, output_size)``: the Affine graph with the shape
+  of every array and gradient, and how the backward formulas make the shapes fit.
+- ``softmax_graph_figure(a1, a2, a3, true_class, step)`` (a picture, no slider): the
+  book's 3-class Softmax-with-Loss graph, backward revealed up to ``step``.
+- ``update_softmax_loss(a1, a2, a3, true_class)``: the logits, then y, t and y − t as
+  bars, and the loss.
+"""
+
+import numpy as np
+
+from .graph import affine_graph, draw, fmt_shape, softmax_with_loss_graph
+from .layers import SoftmaxWithLoss
+from .sliders import canvas
+
+CLASS_COLORS = {"y": "tab:blue", "t": "0.6", "y − t": "#c0392b"}
+
+
+def signed(v, decimals=3):
+    """'+0.300' / '-0.800'; a value that rounds to zero is '+0.000', never '-0.000'."""
+    return f"{round(float(v), decimals) + 0.0:+.{decimals}f}"
+
+
+def update_softmax_loss(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3):
+    """Softmax-with-Loss on three logits; ``true_class`` is 1, 2 or 3 (as the book's t1..t3).
+
+    Per class: bars of y = softmax(a), the one-hot t and the gradient y − t sent back to
+    the logits; the logits under the class names; the loss in the title.
+    """
+    if true_class not in (1, 2, 3):
+        raise ValueError(f"update_softmax_loss: true_class must be 1, 2 or 3, got {true_class!r}")
+    fig = canvas(fig, (8, 3))
+    a = np.array([a1, a2, a3], dtype=float)
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(a, true_class - 1)
+    grad = layer.backward()  # N = 1, so this is y − t itself
+    y, t = layer.y[0], layer.t[0]
+    classes = np.arange(1, 4)
+    ax = fig.add_axes((0.1, 0.2, 0.88, 0.7))
+    for offset, (name, values) in zip((-0.27, 0.0, 0.27), (("y", y), ("t", t), ("y − t", grad)), strict=True):
+        ax.bar(classes + offset, values, width=0.25, color=CLASS_COLORS[name], label=name)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set(
+        title=f"Softmax-with-Loss: true class {true_class}, loss L = {loss:.3f}",
+        xlabel="class k (its score a_k)",
+        ylabel="probability / gradient",
+        xlim=(0.5, 3.5),
+        ylim=(-1.1, 1.1),
+        yticks=[-1, 0, 1],  # few ticks and short labels: each is drawn again on every slider move
+    )
+    ax.set_xticks(classes, [f"class {k} (a{k} = {v:.1f})" for k, v in zip(classes, a, strict=True)])
+    for x, name in zip((0.6, 0.75, 0.9), CLASS_COLORS, strict=True):  # a legend: cheaper to redraw
+        ax.text(x, -0.95, name, color=CLASS_COLORS[name], fontweight="bold")
+    ax.grid(alpha=0.3, axis="y")
+    for name, values in (("y    ", y), ("t    ", t), ("y - t", grad)):
+        print(f"{name} = " + "  ".join(signed(v) for v in values))
+    print(f"loss  = {loss:.4f}")
+    return fig
+
+
+def affine_shape_lines(n, d, m):
+    """The shapes of Y = X·W + B and of its backward formulas, for X (n, d), W (d, m), one per line."""
+    f = fmt_shape
+    return [
+        f"forward   Y = X·W + B   {f((n, d))}·{f((d, m))} + {f((m,))} -> {f((n, m))}",
+        f"backward  dX = dY·Wᵀ    {f((n, m))}·{f((m, d))} -> {f((n, d))}, the shape of X",
+        f"          dW = Xᵀ·dY    {f((d, n))}·{f((n, m))} -> {f((d, m))}, the shape of W",
+        f"          dB = Σ rows   {f((n, m))} summed over axis 0 -> {f((m,))}, the shape of B",
+    ]
+
+
+def update_affine_shapes(fig=None, N=4, input_size=2, output_size=3):
+    """The Affine graph for X (N, input_size), W (input_size, output_size), B (output_size,),
+    every arrow labelled with its array's shape (forward above, gradient below)."""
+    n, d, m = int(N), int(input_size), int(output_size)
+    if min(n, d, m) < 1:
+        raise ValueError(
+            f"update_affine_shapes: sizes must be >= 1, got N={N}, input={input_size}, output={output_size}"
+        )
+    fig = canvas(fig, (7, 2.4))
+    rng = np.random.default_rng(0)
+    g = affine_graph(rng.standard_normal((n, d)), rng.standard_normal((d, m)), np.zeros(m))
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.87))
+    draw(g, ax, labels="shapes", title=f"Affine shapes: N = {n}, input size {d}, output size {m}")
+    print("\n".join(affine_shape_lines(n, d, m)))
+    return fig
+
+
+def softmax_graph_figure(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3, step=None):
+    """The book's Softmax-with-Loss graph for logits (a1, a2, a3) and the one-hot label of
+    ``true_class`` (1..3); ``step`` reveals the backward pass up to that step (0 .. 17,
+    as ``bplib.graph.draw``'s ``reveal``; None: all of it). A picture for fixed values:
+    with about 70 labels it takes too long to redraw on every slider move."""
+    if true_class not in (1, 2, 3):
+        raise ValueError(f"softmax_graph_figure: true_class must be 1, 2 or 3, got {true_class!r}")
+    g = softmax_with_loss_graph((a1, a2, a3), np.eye(3)[true_class - 1])
+    n = g.n_steps
+    shown = n if step is None else int(step)
+    if not 0 <= shown <= n:
+        raise ValueError(f"softmax_graph_figure: step must be in 0 .. {n}, got {step!r}")
+    fig = canvas(fig, (12, 4.2))
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.91))
+    title = f"Softmax-with-Loss, true class {true_class}: backward step {shown} of {n}"
+    draw(g, ax, reveal=None if step is None else shown, title=title)
+    if shown < n:
+        print(g.describe_step(shown))
+    else:
+        grads = "  ".join(signed(g.grad(f"a{k}"), 4) for k in (1, 2, 3))
+        print(f"step {n}: backward done; the gradients reaching a1, a2, a3 are y − t = {grads}")
+    print(f"loss L = {float(g.value('L')):.4f}")
+    return fig

@@ -1,0 +1,143 @@
+"""Chapter 4's update functions: the numbers they compute, every slider position, the figures."""
+
+import numpy as np
+import pytest
+
+from bplib import numerical_gradient, sigmoid
+from bplib.lesson_activations import (
+    activation_curves,
+    relu_grad,
+    relu_graph,
+    sigmoid_node_figure,
+    sigmoid_node_graph,
+    sigmoid_steps,
+    stacked_gradients,
+    update_relu,
+    update_sigmoid,
+    update_vanishing,
+)
+
+
+def _texts(fig):
+    found = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()] + [t.get_text() for t in ax.texts]
+    return found
+
+
+@pytest.mark.parametrize("x,dout", [(1.0, 1.0), (-2.5, 0.7), (0.0, -1.3), (5.0, 2.0), (-5.0, -2.0)])
+def test_sigmoid_steps_follow_the_four_local_derivatives(x, dout):
+    s = sigmoid_steps(x, dout)
+    y = 1 / (1 + np.exp(-x))
+    assert s.y == pytest.approx(y, rel=1e-12)
+    assert s.step1 == pytest.approx(dout * -(y**2), rel=1e-12, abs=1e-15)
+    assert s.step2 == s.step1
+    assert s.step3 == pytest.approx(s.step2 * np.exp(-x), rel=1e-12, abs=1e-15)
+    assert s.step4 == pytest.approx(-s.step3, rel=1e-12, abs=1e-15)
+    assert s.step4 == pytest.approx(s.collapsed, rel=1e-10, abs=1e-15)
+    assert s.collapsed == pytest.approx(dout * y * (1 - y), rel=1e-12, abs=1e-15)
+
+
+def test_sigmoid_steps_match_a_numerical_derivative():
+    s = sigmoid_steps(0.8, 1.0)
+    assert s.step4 == pytest.approx(float(numerical_gradient(lambda v: sigmoid(v), np.array(0.8))), rel=1e-7)
+
+
+def test_relu_graph_is_a_switch_with_gradient_zero_at_zero():
+    assert float(relu_graph(2.0, 1.5).grad("x")) == 1.5
+    assert float(relu_graph(-2.0, 1.5).grad("x")) == 0.0
+    assert float(relu_graph(0.0, 1.5).grad("x")) == 0.0
+    assert relu_grad([-1.0, 0.0, 1e-9]).tolist() == [0.0, 0.0, 1.0]
+
+
+def test_stacked_sigmoid_gradients_shrink_layer_by_layer_and_relu_ones_do_not():
+    for depth in range(1, 16):
+        sig, relu = stacked_gradients(depth, "sigmoid"), stacked_gradients(depth, "relu")
+        assert sig.shape == relu.shape == (depth,)
+        assert np.all(sig[:-1] < 0.5 * sig[1:])  # at least halved by each sigmoid layer
+        assert np.all((relu > 0.5) & (relu < 3.0))
+    assert stacked_gradients(15, "sigmoid")[0] < 1e-8
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5])
+def test_stacked_gradients_refuses_a_bad_depth(bad):
+    with pytest.raises(ValueError, match="depth"):
+        stacked_gradients(bad)
+
+
+def test_stacked_gradients_refuses_an_unknown_activation():
+    with pytest.raises(ValueError, match="activation"):
+        stacked_gradients(3, "tanh")
+
+
+def test_update_relu_prints_and_titles(capsys):
+    fig = update_relu(x=-1.0, dout=1.5)
+    assert "switch off: the gradient stops" in _texts(fig)
+    assert "dx = 0.00 (switch off)" in capsys.readouterr().out
+    fig = update_relu(x=2.0, dout=1.5)
+    assert "switch on: the gradient passes" in _texts(fig)
+    assert "dx = 1.50 (switch on)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("x", [-3.0, 0.0, 3.0])
+@pytest.mark.parametrize("dout", [-2.0, 0.0, 2.0])
+def test_update_relu_at_every_slider_end(x, dout):
+    assert len(update_relu(x=x, dout=dout).axes) == 2
+
+
+def test_update_sigmoid_prints_the_four_steps(capsys):
+    fig = update_sigmoid(x=1.0, dout=1.0)
+    out = capsys.readouterr().out
+    assert 'step 1 "/"' in out and "-0.5344" in out and "+0.1966" in out
+    assert 'one "sigmoid" node: dL/dy · y(1 − y) = +0.1966' in out
+    assert "Sigmoid as four nodes: backward step 4 of 4" in _texts(fig)
+
+
+@pytest.mark.parametrize("step", range(5))
+def test_update_sigmoid_reveals_step_by_step(step, capsys):
+    update_sigmoid(x=-0.5, dout=0.5, step=step)
+    assert capsys.readouterr().out.count("(not yet)") == 4 - step
+
+
+@pytest.mark.parametrize("x", [-5.0, 5.0])
+@pytest.mark.parametrize("dout", [-2.0, 2.0])
+def test_update_sigmoid_at_every_slider_end(x, dout):
+    update_sigmoid(x=x, dout=dout, step=0)
+    update_sigmoid(x=x, dout=dout, step=4)
+
+
+def test_update_sigmoid_shows_the_collapsed_node_only_when_done():
+    texts = _texts(update_sigmoid(x=1.0, dout=1.0, step=3))
+    assert 'one "sigmoid" node sends back dL/dy · y(1 − y) = (after step 4)' in texts
+    texts = _texts(update_sigmoid(x=1.0, dout=1.0, step=4))
+    assert 'one "sigmoid" node sends back dL/dy · y(1 − y) = +0.1966' in texts
+
+
+def test_sigmoid_node_sends_back_what_the_four_nodes_do():
+    for x, dout in [(-0.5, 1.5), (3.0, -1.0)]:
+        assert float(sigmoid_node_graph(x, dout).grad("x")) == pytest.approx(sigmoid_steps(x, dout).step4)
+    assert 'The same, as one "sigmoid" node' in _texts(sigmoid_node_figure(x=-0.5, dout=1.5))
+
+
+def test_update_sigmoid_refuses_a_step_out_of_range():
+    with pytest.raises(ValueError, match="step"):
+        update_sigmoid(step=5)
+
+
+def test_activation_curves():
+    left, right = activation_curves().axes
+    assert left.get_title() == "Sigmoid and its gradient" and right.get_title() == "ReLU and its gradient"
+    assert left.get_xlabel() == right.get_xlabel() == "x"
+    grad = left.lines[1].get_ydata()
+    assert grad.max() == pytest.approx(0.25) and np.all(grad <= 0.25)
+    assert set(right.lines[1].get_ydata().tolist()) == {0.0, 1.0}
+
+
+@pytest.mark.parametrize("depth", [1, 2, 15])
+def test_update_vanishing_at_every_depth(depth, capsys):
+    fig = update_vanishing(depth=depth)
+    (ax,) = fig.axes
+    assert ax.get_yscale() == "log" and "layer" in ax.get_xlabel() and ax.get_title()
+    sig, relu = (line.get_ydata() for line in ax.lines[:2])
+    assert len(sig) == len(relu) == depth
+    assert f"depth {depth}:" in capsys.readouterr().out

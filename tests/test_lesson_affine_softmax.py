@@ -1,0 +1,106 @@
+"""Chapter 5's update functions: the numbers they compute, every slider position, the figures."""
+
+import numpy as np
+import pytest
+
+from bplib import softmax
+from bplib.lesson_affine_softmax import (
+    affine_shape_lines,
+    signed,
+    softmax_graph_figure,
+    update_affine_shapes,
+    update_softmax_loss,
+)
+
+
+def _texts(fig):
+    found = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()] + [t.get_text() for t in ax.texts]
+    return found
+
+
+def test_signed_never_prints_minus_zero():
+    assert [signed(v) for v in (0.3, -0.8, -1e-9, 0.0, -0.0)] == ["+0.300", "-0.800", "+0.000"] + [
+        "+0.000"
+    ] * 2
+
+
+def test_affine_shape_lines_make_the_shapes_fit():
+    lines = affine_shape_lines(5, 2, 3)
+    assert "(5, 2)·(2, 3) + (3,) -> (5, 3)" in lines[0]
+    assert "(5, 3)·(3, 2) -> (5, 2), the shape of X" in lines[1]
+    assert "(2, 5)·(5, 3) -> (2, 3), the shape of W" in lines[2]
+    assert "-> (3,), the shape of B" in lines[3]
+
+
+@pytest.mark.parametrize("n,d,m", [(1, 1, 1), (4, 2, 3), (10, 8, 10), (3, 3, 3)])
+def test_update_affine_shapes_labels_every_array(n, d, m, capsys):
+    fig = update_affine_shapes(N=n, input_size=d, output_size=m)
+    texts = _texts(fig)
+    assert f"Affine shapes: N = {n}, input size {d}, output size {m}" in texts
+    for shape in [(n, d), (d, m), (m,), (n, m)]:
+        assert texts.count(str(shape)) >= 2  # forward above, gradient below
+    assert f"-> ({n}, {m})" in capsys.readouterr().out
+
+
+def test_update_affine_shapes_refuses_zero_sizes():
+    with pytest.raises(ValueError, match="sizes"):
+        update_affine_shapes(N=0)
+
+
+def test_update_softmax_loss_bars_are_y_t_and_y_minus_t(capsys):
+    fig = update_softmax_loss(a1=0.3, a2=2.9, a3=4.0, true_class=3)
+    (ax,) = fig.axes
+    y = softmax(np.array([0.3, 2.9, 4.0]))
+    heights = [p.get_height() for p in ax.patches]
+    assert np.allclose(heights[0:3], y)
+    assert heights[3:6] == [0.0, 0.0, 1.0]
+    assert np.allclose(heights[6:9], y - [0, 0, 1])
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "class 1 (a1 = 0.3)"
+    loss = -np.log(y[2])
+    assert f"loss L = {loss:.3f}" in ax.get_title() and ax.get_ylabel() == "probability / gradient"
+    assert f"loss  = {loss:.4f}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "a", [(-10.0, -10.0, -10.0), (10.0, -10.0, -10.0), (-10.0, 10.0, 10.0), (10.0, 10.0, 10.0)]
+)
+@pytest.mark.parametrize("true_class", [1, 2, 3])
+def test_update_softmax_loss_stays_finite_at_the_slider_ends(a, true_class, capsys):
+    fig = update_softmax_loss(a1=a[0], a2=a[1], a3=a[2], true_class=true_class)
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert np.all(np.isfinite(heights))
+    out = capsys.readouterr().out
+    assert "nan" not in out and "inf" not in out
+
+
+def test_update_softmax_loss_refuses_a_class_outside_1_to_3():
+    with pytest.raises(ValueError, match="true_class"):
+        update_softmax_loss(true_class=0)
+
+
+def test_softmax_graph_figure_ends_at_y_minus_t(capsys):
+    fig = softmax_graph_figure(a1=0.3, a2=2.9, a3=4.0, true_class=3)
+    assert "Softmax-with-Loss, true class 3: backward step 17 of 17" in _texts(fig)
+    out = capsys.readouterr().out
+    assert "y − t = +0.0182  +0.2452  -0.2634" in out and "loss L = 0.3057" in out
+
+
+def test_softmax_graph_figure_describes_each_step(capsys):
+    fig = softmax_graph_figure(step=3)
+    assert "Softmax-with-Loss, true class 3: backward step 3 of 17" in _texts(fig)
+    assert "step 3: the '+' node gets -1 and sends -1, -1, -1" in capsys.readouterr().out
+
+
+def test_softmax_graph_figure_refuses_bad_input():
+    with pytest.raises(ValueError, match="step"):
+        softmax_graph_figure(step=18)
+    with pytest.raises(ValueError, match="true_class"):
+        softmax_graph_figure(true_class=4)
+
+
+@pytest.mark.parametrize("a", [(-10.0, -10.0, -10.0), (10.0, -10.0, 10.0)])
+@pytest.mark.parametrize("step", [0, 1, 8, 17, None])
+def test_softmax_graph_figure_at_the_slider_ends(a, step):
+    softmax_graph_figure(a1=a[0], a2=a[1], a3=a[2], true_class=2, step=step)

@@ -1,0 +1,64 @@
+"""The reference solutions of chapters 4 and 5 (Tanh, IdentityWithLoss) pass the gradient check."""
+
+import numpy as np
+import pytest
+
+from bplib import SoftmaxWithLoss, check_layer
+from bplib.solutions import IdentityWithLoss, Tanh
+
+RNG = np.random.default_rng(45)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 4), (2, 3, 5)])
+def test_tanh_passes_gradient_check(shape):
+    result = check_layer(Tanh(), RNG.standard_normal(shape) * 2, verbose=False)
+    assert result.passed, result.table()
+
+
+def test_tanh_values_and_local_gradient():
+    layer = Tanh()
+    x = np.array([-1.0, 0.0, 2.0])
+    y = layer.forward(x)
+    assert np.allclose(y, np.tanh(x))
+    assert np.allclose(layer.backward(np.ones(3)), 1 / np.cosh(x) ** 2)
+    assert layer.backward(np.ones(3))[1] == 1.0  # the steepest point, slope 1
+
+
+def test_tanh_leaves_dout_alone_and_needs_forward():
+    with pytest.raises(RuntimeError, match="before forward"):
+        Tanh().backward(np.ones(2))
+    layer, dout = Tanh(), np.array([1.0, 2.0])
+    layer.forward(np.array([0.5, -0.5]))
+    layer.backward(dout)
+    assert dout.tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (4, 2), (5, 1)])
+def test_identity_with_loss_passes_gradient_check(shape):
+    x, t = RNG.standard_normal(shape), RNG.standard_normal(shape)
+    result = check_layer(IdentityWithLoss(), x, t, verbose=False)
+    assert result.passed, result.table()
+    assert set(result.errors) == {"input 0"}
+
+
+def test_identity_with_loss_value_and_y_minus_t():
+    layer = IdentityWithLoss()
+    y, t = np.array([[0.3, 0.2, 0.5]]), np.array([[0.0, 1.0, 0.0]])
+    assert layer.forward(y, t) == pytest.approx(0.5 * (0.09 + 0.64 + 0.25))
+    assert np.allclose(layer.backward(), [[0.3, -0.8, 0.5]])
+    assert np.allclose(layer.backward(2.0), [[0.6, -1.6, 1.0]])
+
+
+def test_identity_and_softmax_losses_both_send_back_y_minus_t_over_n():
+    logits, labels = RNG.standard_normal((4, 3)), np.array([0, 2, 1, 1])
+    soft = SoftmaxWithLoss()
+    soft.forward(logits, labels)
+    t = np.eye(3)[labels]
+    ident = IdentityWithLoss()
+    ident.forward(soft.y, t)  # feed softmax's output as the identity output
+    assert np.allclose(soft.backward(), ident.backward())
+
+
+def test_identity_with_loss_refuses_mismatched_shapes():
+    with pytest.raises(ValueError, match=r"\(2, 3\).*\(2, 2\)"):
+        IdentityWithLoss().forward(np.zeros((2, 3)), np.zeros((2, 2)))
