@@ -73,8 +73,8 @@ def as_target(t, shape, who):
     if not np.issubdtype(t.dtype, np.integer):
         if not (np.issubdtype(t.dtype, np.floating) and np.all(t == np.round(t))):
             raise ValueError(f"{who}: class indices must be whole numbers, got dtype {t.dtype}")
-    bad = (t < 0) | (t >= c)
-    if np.any(bad):
+    if t.min(initial=0) < 0 or t.max(initial=0) >= c:  # cheap test first: it runs every batch
+        bad = (t < 0) | (t >= c)
         raise ValueError(
             f"{who}: label {t.reshape(-1)[bad.reshape(-1)][0]} is outside [0, {c}) for {c} classes"
         )
@@ -85,7 +85,7 @@ def as_target(t, shape, who):
 
 def require_finite(a, who):
     """Raise ValueError naming the first NaN / inf in ``a``."""
-    if not np.all(np.isfinite(a)):
+    if not np.isfinite(a).all():
         bad = np.argwhere(~np.isfinite(a))[0]
         raise ValueError(f"{who}: input contains NaN or inf (first at index {tuple(int(i) for i in bad)})")
 
