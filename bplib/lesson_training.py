@@ -1,0 +1,607 @@
+"""Chapter 6, training a network with backprop (误差反向传播法的实现): its pictures, checks and panel.
+
+- ``four_steps_figure()``: the learning loop (mini-batch, gradient, update, repeat).
+- ``compare_gradients(network, x, t)``: the gradient check (梯度确认) of a whole network,
+  numerical against backprop, with the forward passes counted and both timed.
+- ``training_loop_source()``: the loop of ``bplib.training.train``, from the library.
+- ``weights_figure(W1)``, ``digits_figure(images, titles)``, ``mistakes(network, x, t)``,
+  ``confusion_matrix(t, y)`` and ``confusion_figure(matrix)``: views of what was learned.
+- ``check_optimizer(cls)``: the exercise's check of an update rule (momentum, 动量).
+- ``run_and_overlay(fig, runs, data, **settings)`` and ``train_again_panel(...)``: train
+  again with other settings and compare every run on one plot.
+"""
+
+import inspect
+import math
+import numbers
+import textwrap
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from .gradcheck import relative_error
+from .network import TwoLayerNet
+from .sliders import canvas, new_figure
+from .training import SGD, Reporter, explain_errors, train
+
+# --- the four steps ---
+
+STEPS = (
+    ("1  mini-batch", "pick a few random\ntraining examples"),
+    ("2  gradient", "backprop: one forward and\none backward pass"),
+    ("3  update", "W ← W − η · ∂L/∂W\nfor every parameter"),
+    ("4  repeat", "until the loss\nstops falling"),
+)
+
+
+def four_steps_figure(fig=None):
+    """The learning loop as four boxes in a cycle; step 2 is where backprop works."""
+    fig = canvas(fig, (7, 3.2))
+    ax = fig.add_axes((0, 0, 1, 0.9))
+    ax.set(xlim=(0, 10), ylim=(0, 4.6))
+    ax.set_axis_off()
+    fig.suptitle("The four steps of learning", y=0.97)
+    centres = [(2.5, 3.4), (7.5, 3.4), (7.5, 1.1), (2.5, 1.1)]
+    for k, ((x, y), (head, body)) in enumerate(zip(centres, STEPS, strict=True)):
+        colour = "#fde2c8" if k == 1 else "#e8eef7"
+        ax.add_patch(
+            FancyBboxPatch((x - 1.7, y - 0.8), 3.4, 1.6, boxstyle="round,pad=0.05", fc=colour, ec="0.3")
+        )
+        ax.text(x, y + 0.4, head, ha="center", va="center", fontweight="bold")
+        ax.text(x, y - 0.25, body, ha="center", va="center", fontsize=9)
+    for (x0, y0), (x1, y1) in zip(centres, centres[1:] + centres[:1], strict=True):
+        start = (x0 + 1.8 * np.sign(x1 - x0), y0 + 0.9 * np.sign(y1 - y0))
+        end = (x1 - 1.8 * np.sign(x1 - x0), y1 - 0.9 * np.sign(y1 - y0))
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18, color="0.3", lw=1.5))
+    ax.text(5, 2.25, "backprop lives\nin step 2", ha="center", va="center", fontsize=9, color="#b35900")
+    return fig
+
+
+# --- the gradient check of a whole network ---
+
+
+@dataclass
+class GradientComparison:
+    """Numerical against backprop gradients of one network on one batch.
+
+    relative: name -> relative error (``bplib.relative_error``: 0 is perfect).
+    mean_abs: name -> mean |numerical − backprop|, the book's measure.
+    forward_passes, seconds: ``{"numerical": ..., "backprop": ...}`` for one whole gradient.
+    numerical, backprop: name -> the gradients themselves; sizes: name -> shape.
+    """
+
+    relative: dict
+    mean_abs: dict
+    forward_passes: dict
+    seconds: dict
+    sizes: dict
+    numerical: dict
+    backprop: dict
+
+    @property
+    def speedup(self):
+        """How many times longer one numerical gradient takes than one backprop gradient."""
+        return self.seconds["numerical"] / self.seconds["backprop"]
+
+    def table(self):
+        rows = [f"{'parameter':<10} {'shape':<10} {'relative error':>14} {'mean |difference|':>18}"]
+        for name, err in self.relative.items():
+            shape = str(self.sizes[name])
+            rows.append(f"{name:<10} {shape:<10} {err:>14.1e} {self.mean_abs[name]:>18.1e}")
+        return "\n".join(rows)
+
+
+def compare_gradients(network, x, t, repeat=20):
+    """Gradient check of ``network`` on the batch (x, t), with the cost of each method.
+
+    The numerical gradient is computed once (it is slow: two forward passes per
+    parameter); backprop is timed as the fastest of ``repeat`` calls. Forward passes are
+    counted by wrapping ``network.loss`` for the duration. Returns a ``GradientComparison``.
+    """
+    calls = [0]
+    loss = network.loss
+
+    def counted_loss(*args):
+        calls[0] += 1
+        return loss(*args)
+
+    network.loss = counted_loss  # an instance attribute: numerical_gradient and gradient both use it
+    try:
+        began = time.perf_counter()
+        numerical = network.numerical_gradient(x, t)
+        numerical_seconds, numerical_calls = time.perf_counter() - began, calls[0]
+        calls[0] = 0
+        backprop = {key: g.copy() for key, g in network.gradient(x, t).items()}
+        backprop_calls = calls[0]
+        fastest = math.inf
+        for _ in range(repeat):
+            began = time.perf_counter()
+            network.gradient(x, t)
+            fastest = min(fastest, time.perf_counter() - began)
+    finally:
+        del network.loss
+    return GradientComparison(
+        relative={key: relative_error(numerical[key], backprop[key]) for key in numerical},
+        mean_abs={key: float(np.mean(np.abs(numerical[key] - backprop[key]))) for key in numerical},
+        forward_passes={"numerical": numerical_calls, "backprop": backprop_calls},
+        seconds={"numerical": numerical_seconds, "backprop": fastest},
+        sizes={key: tuple(g.shape) for key, g in backprop.items()},
+        numerical=numerical,
+        backprop=backprop,
+    )
+
+
+def training_loop_source():
+    """The ``for`` loop of ``bplib.training.train`` (its four steps), from the library, dedented."""
+    from . import training
+
+    lines = inspect.getsource(training.train).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("for i in range("))
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
+        end += 1
+    return textwrap.dedent("\n".join(lines[start:end])).rstrip()
+
+
+# --- what the network learned ---
+
+
+def _image_grid(fig, n, ncols, top=0.86, bottom=0.08):
+    """n axes in a grid of ncols columns, placed by hand (no layout engine: many small axes)."""
+    nrows = max(1, math.ceil(n / ncols))
+    width, height = 0.96 / ncols, (top - bottom) / nrows
+    axes = []
+    for k in range(n):
+        row, col = divmod(k, ncols)
+        ax = fig.add_axes((0.02 + col * width, top - (row + 1) * height, width * 0.9, height * 0.78))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        axes.append(ax)
+    return axes
+
+
+def weights_figure(W1, ncols=10, fig=None):
+    """Each column of W1 (784, H) as a 28×28 image: what one hidden unit looks for.
+
+    Red: a bright pixel there raises the unit's input; blue: lowers it. Each image has
+    its own symmetric colour scale. Returns the Figure; ``fig.images_shown`` holds the
+    (H, 28, 28) array drawn.
+    """
+    W1 = np.asarray(W1, dtype=float)
+    if W1.ndim != 2 or W1.shape[0] != 784:
+        raise ValueError(f"weights_figure: W1 must have shape (784, H), got {W1.shape}")
+    images = W1.T.reshape(-1, 28, 28)
+    nrows = math.ceil(len(images) / ncols)
+    fig = canvas(fig, (ncols * 0.9, nrows * 0.95 + 0.9))
+    for k, (ax, image) in enumerate(zip(_image_grid(fig, len(images), ncols), images, strict=True)):
+        limit = max(float(np.abs(image).max()), 1e-12)
+        ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"unit {k + 1}", fontsize=7, pad=2)
+    fig.suptitle(f"First-layer weights W1: one 28×28 image per hidden unit ({len(images)} units)")
+    fig.supxlabel("pixel column (red: positive weight, blue: negative)", fontsize=9, y=0.01)
+    fig.supylabel("pixel row", fontsize=9, x=0.0)
+    fig.images_shown = images
+    return fig
+
+
+def digits_figure(images, titles, title, ncols=10, fig=None):
+    """Digits (N, 784) or (N, 28, 28) in a grid, each with its own small title."""
+    images = np.asarray(images, dtype=float).reshape(-1, 28, 28)
+    if len(titles) != len(images):
+        raise ValueError(f"digits_figure: {len(images)} images but {len(titles)} titles")
+    nrows = max(1, math.ceil(len(images) / ncols))
+    fig = canvas(fig, (ncols * 0.9, nrows * 1.05 + 0.9))
+    for ax, image, text in zip(_image_grid(fig, len(images), ncols), images, titles, strict=True):
+        ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(text, fontsize=8, pad=2)
+    fig.suptitle(title)
+    fig.supxlabel("pixel column", fontsize=9, y=0.01)
+    fig.supylabel("pixel row", fontsize=9, x=0.0)
+    return fig
+
+
+def mistakes(network, x, t, n=20):
+    """The test examples the network gets wrong, most confident first.
+
+    Returns (index, predicted, probability of that prediction), arrays of length
+    min(n, number of mistakes); ``t`` holds class indices (N,).
+    """
+    scores = np.concatenate([network.predict(x[i : i + 2000]) for i in range(0, len(x), 2000)])
+    predicted = np.argmax(scores, axis=1)
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    confidence = (shifted / shifted.sum(axis=1, keepdims=True)).max(axis=1)
+    wrong = np.flatnonzero(predicted != np.asarray(t))
+    order = wrong[np.argsort(-confidence[wrong], kind="stable")][:n]
+    return order, predicted[order], confidence[order]
+
+
+def predictions(network, x, chunk=2000):
+    """The predicted class of every row of x (N,), ``chunk`` rows at a time."""
+    return np.concatenate(
+        [np.argmax(network.predict(x[i : i + chunk]), axis=1) for i in range(0, len(x), chunk)]
+    )
+
+
+def confusion_matrix(t, y, classes=10):
+    """(classes, classes) counts: row = true class, column = predicted class. t, y: (N,) ints."""
+    t, y = np.asarray(t), np.asarray(y)
+    if t.shape != y.shape or t.ndim != 1:
+        raise ValueError(f"confusion_matrix: t and y must be two (N,) arrays, got {t.shape} and {y.shape}")
+    for name, v in (("t", t), ("y", y)):
+        if len(v) and (v.min() < 0 or v.max() >= classes):
+            raise ValueError(f"confusion_matrix: {name} holds classes outside 0..{classes - 1}")
+    return np.bincount(t * classes + y, minlength=classes * classes).reshape(classes, classes)
+
+
+def confusion_figure(matrix, fig=None):
+    """The confusion matrix (混淆矩阵) with every count written in its cell.
+
+    The diagonal (correct answers) is grey, so the colour scale shows the mistakes.
+    """
+    matrix = np.asarray(matrix)
+    k = len(matrix)
+    fig = canvas(fig, (6, 5.4))
+    ax = fig.add_axes((0.1, 0.1, 0.72, 0.8))
+    off = np.where(np.eye(k, dtype=bool), np.nan, matrix.astype(float))
+    image = ax.imshow(off, cmap="Reds", vmin=0, vmax=max(1.0, float(np.nanmax(off))))
+    ax.imshow(np.where(np.eye(k, dtype=bool), 1.0, np.nan), cmap="Greys", vmin=0, vmax=4)
+    for i in range(k):
+        for j in range(k):
+            strong = i != j and matrix[i, j] > 0.6 * np.nanmax(off)
+            ax.text(
+                j,
+                i,
+                str(matrix[i, j]),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if strong else "black",
+            )
+    ax.set_xticks(range(k))
+    ax.set_yticks(range(k))
+    ax.set(xlabel="predicted digit", ylabel="true digit")
+    ax.set_title(f"Confusion matrix on {matrix.sum():,} test digits ({np.trace(matrix):,} on the diagonal)")
+    fig.colorbar(image, cax=fig.add_axes((0.84, 0.1, 0.025, 0.8)), label="mistakes")
+    return fig
+
+
+# --- the exercise: an update rule ---
+
+
+@dataclass
+class OptimizerCheck:
+    """The result of ``check_optimizer``: ``passed`` and the message it printed."""
+
+    passed: bool
+    message: str
+
+
+RULES = {
+    "sgd": "W ← W − lr·grad",
+    "momentum": "v ← momentum·v − lr·grad;  W ← W + v",
+}
+
+
+def _expected_steps(rule, params, grads_per_step, lr, momentum):
+    """The parameters after each step of the update rule, computed independently."""
+    params = {key: value.copy() for key, value in params.items()}
+    velocity = {key: np.zeros_like(value) for key, value in params.items()}
+    after = []
+    for grads in grads_per_step:
+        for key in params:
+            if rule == "sgd":
+                params[key] = params[key] - lr * grads[key]
+            else:
+                velocity[key] = momentum * velocity[key] - lr * grads[key]
+                params[key] = params[key] + velocity[key]
+        after.append({key: value.copy() for key, value in params.items()})
+    return after
+
+
+def _run_steps(optimizer, params, grads_per_step):
+    """Call optimizer.update for each step; the parameters after each, and whether grads changed."""
+    after, grads_changed = [], False
+    for grads in grads_per_step:
+        saved = {key: g.copy() for key, g in grads.items()}
+        optimizer.update(params, grads)
+        grads_changed |= any(not np.array_equal(saved[key], grads[key]) for key in grads)
+        after.append({key: np.array(params[key], dtype=float) for key in params})
+    return after, grads_changed
+
+
+def check_optimizer(cls, rule="momentum", lr=0.1, momentum=0.9, steps=4, seed=0, verbose=True):
+    """Check an optimizer class against an update rule (``RULES``), in a few steps.
+
+    Builds ``cls(lr=lr, momentum=momentum)`` (``cls(lr=lr)`` for ``"sgd"``), runs ``steps``
+    updates on small float64 parameters W (2, 3) and b (3,) with seeded random
+    gradients, and compares the parameters after every step with the rule; then runs
+    two steps on a small ``TwoLayerNet``'s ``params`` (float32). Never raises: an
+    unfinished stub (``NotImplementedError``) is reported as "not written yet", any
+    other error as a FAIL naming it. Prints a line unless ``verbose`` is False.
+    """
+    if rule not in RULES:
+        raise ValueError(f"check_optimizer: rule must be one of {sorted(RULES)}, got {rule!r}")
+    name = getattr(cls, "__name__", repr(cls))
+    kwargs = {"lr": lr} if rule == "sgd" else {"lr": lr, "momentum": momentum}
+    rng = np.random.default_rng(seed)
+    params = {"W": rng.standard_normal((2, 3)), "b": rng.standard_normal(3)}
+    grads = [{key: rng.standard_normal(v.shape) for key, v in params.items()} for _ in range(steps)]
+    expected = _expected_steps(rule, params, grads, lr, momentum)
+    net = TwoLayerNet(4, 3, 2, weight_init_std=0.5, seed=seed)
+    net_grads = [
+        {key: rng.standard_normal(p.shape).astype(np.float32) for key, p in net.params.items()}
+        for _ in range(2)
+    ]
+    net_expected = _expected_steps(
+        rule, {k: np.array(v, dtype=float) for k, v in net.params.items()}, net_grads, lr, momentum
+    )
+    try:
+        got, grads_changed = _run_steps(cls(**kwargs), {key: v.copy() for key, v in params.items()}, grads)
+        message = _compare(got, expected, 1e-12)
+        if not message and grads_changed:
+            message = "update changed the gradient arrays it was given; it must only change params"
+        if not message:
+            net_got, _ = _run_steps(cls(**kwargs), net.params, net_grads)
+            found = _compare(net_got, net_expected, 1e-5)
+            message = f"on a TwoLayerNet's params: {found}" if found else ""
+    except NotImplementedError as missing:
+        message = f"not written yet: {missing}"
+    except Exception as error:  # a learner's bug: report it in one line, no traceback
+        message = f"{type(error).__name__}: {error}"
+    passed = not message
+    summary = f"PASS: {steps} steps match {RULES[rule]}" if passed else f"FAIL: {message}"
+    if verbose:
+        settings = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+        print(f"check_optimizer({name}) with {settings}")
+        print(summary)
+    return OptimizerCheck(passed, summary)
+
+
+def _compare(got, expected, tol):
+    """'' when every step matches within tol (relative to the values' size), else what differs first."""
+    for step, (g, e) in enumerate(zip(got, expected, strict=True), start=1):
+        for key in e:
+            if key not in g or np.shape(g[key]) != e[key].shape:
+                return f"after step {step}, params[{key!r}] is missing or changed shape"
+            diff = float(np.max(np.abs(g[key] - e[key])))
+            if not diff <= tol * max(1.0, float(np.max(np.abs(e[key])))):
+                return f"after step {step}, params[{key!r}] is off by up to {diff:.2e}"
+    return ""
+
+
+# --- train again: runs overlaid on one plot ---
+
+SETTINGS = {  # the panel's defaults: a short run, so a click answers in a second or two
+    "lr": 0.1,
+    "hidden_size": 50,
+    "batch_size": 100,
+    "iters": 1000,
+    "weight_init_std": 0.01,
+    "activation": "relu",
+}
+SHOWN_RUNS = 6  # the plot shows the latest runs; more curves would be unreadable
+LOSS_CAP = 3.0  # the loss axis stops here: an untrained 10-class network starts near ln 10 = 2.3
+
+
+def run_label(lr, hidden_size, batch_size, iters, weight_init_std, activation):
+    """The settings of a run as one short line, e.g. 'lr 0.1, hidden 50, batch 100, ...'."""
+    return (
+        f"lr {lr:g}, hidden {hidden_size}, batch {batch_size}, {iters} iters, "
+        f"init {weight_init_std:g}, {activation}"
+    )
+
+
+def _check_init(std):
+    if isinstance(std, bool) or not isinstance(std, numbers.Real) or not math.isfinite(std) or std < 0:
+        raise ValueError(f"the weight-init scale must be a number >= 0, got {std!r}")
+
+
+def run_and_overlay(fig, runs, data, seed=0, reporter=False, **settings):
+    """Train a new TwoLayerNet with ``settings`` and redraw ``fig`` with every run so far.
+
+    fig: a Figure (a new one when None). runs: a dict, label -> ``History``; the new run
+    is added to it, its accuracy also measured before training (epoch 0).
+    data: ``(x_train, t_train, x_test, t_test)``.
+    settings: any of ``SETTINGS`` (the rest keep their defaults). Every run uses ``seed``
+    for its initial weights and its mini-batches, so two runs differ only in their
+    settings. Prints one line: the run's label, or why the settings were refused (then
+    ``runs`` is unchanged). Returns the Figure.
+    """
+    unknown = sorted(set(settings) - set(SETTINGS))
+    if unknown:
+        raise TypeError(f"run_and_overlay: unknown settings {unknown}; the settings are {list(SETTINGS)}")
+    s = {**SETTINGS, **settings}
+    x_train, t_train, x_test, t_test = data
+    t_train = np.asarray(t_train)
+    classes = t_train.shape[1] if t_train.ndim == 2 else int(np.max(t_train)) + 1
+
+    def network():
+        return TwoLayerNet(
+            math.prod(np.shape(x_train)[1:]),
+            s["hidden_size"],
+            classes,
+            weight_init_std=s["weight_init_std"],
+            activation=s["activation"],
+            seed=seed,
+        )
+
+    with explain_errors():
+        _check_init(s["weight_init_std"])
+        history = train(
+            network(),
+            x_train,
+            t_train,
+            x_test,
+            t_test,
+            iters=s["iters"],
+            batch_size=s["batch_size"],
+            optimizer=SGD(s["lr"]),
+            seed=seed,
+            reporter=reporter,
+        )
+        untrained = network()  # the same seed: the same starting weights, scored at epoch 0
+        history = replace(
+            history,
+            eval_iters=np.concatenate([[0], history.eval_iters]),
+            train_acc=np.concatenate([[untrained.accuracy(x_train, t_train)], history.train_acc]),
+            test_acc=np.concatenate([[untrained.accuracy(x_test, t_test)], history.test_acc]),
+        )
+        label = f"run {len(runs) + 1}: {run_label(**s)}"
+        runs[label] = history
+        print(label)
+    return plot_runs(runs, fig)
+
+
+def plot_runs(runs, fig=None, accuracy=True):
+    """Runs overlaid: mini-batch loss per iteration (a running mean) and accuracy per epoch.
+
+    runs: a dict label -> ``History``; the latest ``SHOWN_RUNS`` are drawn, one colour
+    each: test accuracy solid, train accuracy dotted (``accuracy=False``: the loss
+    alone, for runs too short to have more than one evaluation). The legend gives each
+    run's final test accuracy. Returns the Figure.
+    """
+    fig = new_figure((9, 4.6) if accuracy else (6, 4.2)) if fig is None else fig
+    for ax in list(fig.axes):
+        fig.delaxes(ax)
+    fig.clear()
+    fig.set_layout_engine("constrained")
+    ax_loss, ax_acc = fig.subplots(1, 2) if accuracy else (fig.subplots(), None)
+    shown = list(runs.items())[-SHOWN_RUNS:]
+    n0 = len(runs) - len(shown)
+    for n, (label, h) in enumerate(shown, start=n0):
+        colour, legend = f"C{n % 10}", f"{label}  →  test {h.test_acc[-1]:.1%}"
+        width = max(1, min(len(h.loss), h.iter_per_epoch) // 10)
+        smooth = np.convolve(h.loss, np.ones(width) / width, mode="valid")
+        ax_loss.plot(np.arange(width, len(h.loss) + 1), smooth, color=colour, lw=1.2, label=legend)
+        if ax_acc is not None:
+            ax_acc.plot(h.epochs, h.train_acc, ":", color=colour, lw=1)
+            ax_acc.plot(h.epochs, h.test_acc, "o-", color=colour, ms=3)
+    ax_loss.set(xlabel="iteration", ylabel="loss (running mean)", title="mini-batch loss")
+    ax_loss.set_ylim(0, min(LOSS_CAP, ax_loss.get_ylim()[1]))  # a wild run must not flatten the others
+    ax_loss.grid(alpha=0.3)
+    if ax_acc is not None:
+        ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy: test solid, train dotted", ylim=(0, 1))
+        ax_acc.grid(alpha=0.3)
+    if shown:
+        more = f" (the latest {len(shown)} of {len(runs)})" if n0 else ""
+        fig.suptitle(f"Training runs compared{more}")
+        fig.legend(loc="outside lower center", fontsize=8, ncols=1)
+    else:
+        fig.suptitle("Training runs compared: none yet, press Train")
+    return fig
+
+
+class _BarReporter(Reporter):
+    """Moves the panel's progress bar (at most every 0.3 s: widget updates cost time)."""
+
+    def __init__(self, bar, label):
+        self.bar, self.label, self.shown_at = bar, label, 0.0
+
+    def start(self, iters, iter_per_epoch):
+        self.bar.max, self.bar.value, self.bar.bar_style = iters, 0, ""
+        self.label.value = f"0 / {iters}"
+
+    def step(self, done, loss):
+        now = time.perf_counter()
+        if now - self.shown_at >= 0.3:
+            self.bar.value, self.shown_at = done, now
+            self.label.value = f"{done} / {self.bar.max}   loss {loss:.3f}"
+
+    def finish(self, history):
+        self.bar.value, self.bar.bar_style = self.bar.max, "success"
+        self.label.value = f"done in {history.seconds:.1f} s, test accuracy {history.test_acc[-1]:.2%}"
+
+    def stopped(self, message):
+        self.bar.bar_style, self.label.value = "danger", "stopped"
+
+
+PANEL_CHOICES = {  # the panel's slider positions
+    "lr": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
+    "hidden_size": [1, 2, 5, 10, 20, 50, 100, 200],
+    "batch_size": [1, 10, 20, 50, 100, 200, 500, 1000],
+    "iters": list(range(100, 10001, 100)),
+    "weight_init_std": [0.0, 0.001, 0.01, 0.1, 1.0, 10.0],
+    "activation": ["relu", "sigmoid"],
+}
+
+
+def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
+    """Sliders for the settings, a Train and a Clear button; every run is overlaid on one plot.
+
+    defaults: starting values for any of ``SETTINGS``, each one of ``PANEL_CHOICES``.
+    Each click of Train calls ``run_and_overlay``; its line (or why it refused) appears
+    under the buttons. Returns the widget box.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    unknown = sorted(set(defaults) - set(SETTINGS))
+    if unknown:
+        raise TypeError(f"train_again_panel: unknown settings {unknown}; the settings are {list(SETTINGS)}")
+    s = {**SETTINGS, **defaults}
+    for name, value in s.items():
+        if value not in PANEL_CHOICES[name]:
+            raise ValueError(
+                f"train_again_panel: {name}={value!r} is not one of the slider's positions "
+                f"(PANEL_CHOICES[{name!r}])"
+            )
+    style, layout = {"description_width": "110px"}, {"width": "380px"}
+    names = {
+        "lr": "learning rate",
+        "hidden_size": "hidden size",
+        "batch_size": "batch size",
+        "iters": "iterations",
+        "weight_init_std": "weight init",
+    }
+    controls = {
+        name: widgets.SelectionSlider(
+            options=PANEL_CHOICES[name], value=s[name], description=label, style=style, layout=layout
+        )
+        for name, label in names.items()
+    }
+    controls["activation"] = widgets.ToggleButtons(
+        options=PANEL_CHOICES["activation"], value=s["activation"], description="activation", style=style
+    )
+    go = widgets.Button(description="Train", button_style="primary", icon="play")
+    clear = widgets.Button(description="Clear runs", icon="trash")
+    bar = widgets.IntProgress(min=0, max=1, value=0, layout={"width": "300px"})
+    status = widgets.Label("press Train")
+    messages, picture = widgets.Output(), widgets.Output()
+    runs, fig, data = {}, new_figure((9, 4.6)), (x_train, t_train, x_test, t_test)
+
+    def show():
+        with picture:
+            picture.clear_output(wait=True)
+            display(fig)
+
+    def on_train(_button):
+        go.disabled = True
+        try:
+            values = {name: w.value for name, w in controls.items()}
+            count = len(runs)
+            with messages:
+                run_and_overlay(fig, runs, data, reporter=_BarReporter(bar, status), **values)
+            if len(runs) == count:
+                bar.bar_style, status.value = "danger", "refused: see the message below"
+            show()
+        finally:
+            go.disabled = False
+
+    def on_clear(_button):
+        runs.clear()
+        messages.clear_output()
+        bar.value, bar.bar_style, status.value = 0, "", "press Train"
+        plot_runs(runs, fig)
+        show()
+
+    go.on_click(on_train)
+    clear.on_click(on_clear)
+    plot_runs(runs, fig)
+    show()
+    grid = widgets.GridBox(list(controls.values()), layout={"grid_template_columns": "repeat(2, 400px)"})
+    return widgets.VBox([grid, widgets.HBox([go, clear, bar, status]), messages, picture])

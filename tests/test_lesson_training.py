@@ -1,0 +1,359 @@
+"""Chapter 6's pictures, checks and panel: the gradient check, the views of a trained network,
+the exercise's optimizer check and the train-again panel (on small made-up data, not MNIST)."""
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from bplib import TwoLayerNet
+from bplib.lesson_training import (
+    PANEL_CHOICES,
+    SETTINGS,
+    SHOWN_RUNS,
+    check_optimizer,
+    compare_gradients,
+    confusion_figure,
+    confusion_matrix,
+    digits_figure,
+    four_steps_figure,
+    mistakes,
+    plot_runs,
+    predictions,
+    run_and_overlay,
+    run_label,
+    train_again_panel,
+    training_loop_source,
+    weights_figure,
+)
+from bplib.solutions import Momentum
+from bplib.training import SGD
+
+
+def _data(n=300, width=20, classes=3, seed=0):
+    """A task a small network can learn: the class is the largest of a few fixed projections."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, width)).astype(np.float32)
+    t = np.argmax(x @ rng.standard_normal((width, classes)), axis=1)
+    return x[: n * 2 // 3], t[: n * 2 // 3], x[n * 2 // 3 :], t[n * 2 // 3 :]
+
+
+def _texts(fig):
+    found = [t.get_text() for t in fig.texts]
+    if fig._suptitle is not None:
+        found.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()] + [t.get_text() for t in ax.texts]
+    return found
+
+
+def test_four_steps_figure_names_the_steps_in_order():
+    texts = _texts(four_steps_figure())
+    heads = [t for t in texts if t[:1].isdigit()]
+    assert heads == ["1  mini-batch", "2  gradient", "3  update", "4  repeat"]
+    assert "The four steps of learning" in texts
+
+
+# --- the gradient check ---
+
+
+def test_compare_gradients_agrees_counts_forward_passes_and_restores_the_network():
+    net = TwoLayerNet(6, 4, 3, weight_init_std=0.5, dtype=np.float64, seed=1)
+    rng = np.random.default_rng(2)
+    x, t = rng.standard_normal((3, 6)), np.array([0, 2, 1])
+    before = {key: p.copy() for key, p in net.params.items()}
+    result = compare_gradients(net, x, t, repeat=3)
+    n_params = 6 * 4 + 4 + 4 * 3 + 3
+    assert result.forward_passes == {"numerical": 2 * n_params, "backprop": 1}
+    assert max(result.relative.values()) < 1e-7
+    assert max(result.mean_abs.values()) < 1e-8
+    assert result.sizes == {"W1": (6, 4), "b1": (4,), "W2": (4, 3), "b2": (3,)}
+    assert result.seconds["numerical"] > 0 and result.seconds["backprop"] > 0
+    assert result.speedup == result.seconds["numerical"] / result.seconds["backprop"]
+    assert "loss" not in vars(net)  # the counting wrapper is gone
+    assert all(np.array_equal(before[key], net.params[key]) for key in before)
+    lines = result.table().splitlines()
+    assert len(lines) == 5 and lines[1].startswith("W1") and "(6, 4)" in lines[1]
+
+
+def test_compare_gradients_catches_a_wrong_backward_pass():
+    class Doubled(TwoLayerNet):
+        def gradient(self, x, t):  # a bug: every gradient twice too large
+            return {key: 2 * g for key, g in super().gradient(x, t).items()}
+
+    net = Doubled(5, 3, 2, weight_init_std=0.5, dtype=np.float64, seed=0)
+    x, t = np.random.default_rng(0).standard_normal((4, 5)), np.array([0, 1, 1, 0])
+    result = compare_gradients(net, x, t, repeat=1)
+    assert all(abs(err - 1 / 3) < 1e-6 for err in result.relative.values())  # |2g − g| / (|2g| + |g|)
+
+
+def test_compare_gradients_restores_loss_when_the_check_fails():
+    net = TwoLayerNet(4, 3, 2, dtype=np.float64, seed=0)
+    with pytest.raises(ValueError):
+        compare_gradients(net, np.zeros((2, 4)), np.array([0, 5]))  # label 5 does not exist
+    assert "loss" not in vars(net)
+
+
+def test_training_loop_source_is_the_loop_of_train():
+    source = training_loop_source()
+    assert source.startswith("for i in range(")
+    for step in ("# 1. a mini-batch", "# 2. the gradient", "# 3. the update", "# 4. once per epoch"):
+        assert step in source
+    assert "network.gradient(" in source and "optimizer.update(" in source
+    assert "return" not in source and "reporter.finish" not in source  # stops where the loop ends
+
+
+# --- views of a trained network ---
+
+
+def test_weights_figure_draws_each_column_as_an_image():
+    W1 = np.random.default_rng(0).standard_normal((784, 12))
+    fig = weights_figure(W1, ncols=5)
+    assert fig.images_shown.shape == (12, 28, 28)
+    assert np.array_equal(fig.images_shown[3], W1[:, 3].reshape(28, 28))
+    assert len(fig.axes) == 12
+    image = fig.axes[3].images[0]
+    assert np.allclose(image.get_array(), W1[:, 3].reshape(28, 28))
+    assert image.get_clim() == (-np.abs(W1[:, 3]).max(), np.abs(W1[:, 3]).max())  # symmetric: 0 is white
+    texts = _texts(fig)
+    assert any("First-layer weights" in t for t in texts) and "unit 4" in texts
+    with pytest.raises(ValueError, match="784"):
+        weights_figure(np.zeros((100, 5)))
+
+
+def test_digits_figure_titles_every_image_and_refuses_a_mismatch():
+    images = np.random.default_rng(0).random((7, 784))
+    fig = digits_figure(images, [f"d{k}" for k in range(7)], "some digits", ncols=4)
+    assert len(fig.axes) == 7 and [ax.get_title() for ax in fig.axes] == [f"d{k}" for k in range(7)]
+    assert "some digits" in _texts(fig)
+    with pytest.raises(ValueError, match="7 images but 2 titles"):
+        digits_figure(images, ["a", "b"], "x")
+
+
+class _Fixed:
+    """A stand-in network whose scores are given."""
+
+    def __init__(self, scores):
+        self.scores = np.asarray(scores, dtype=float)
+
+    def predict(self, x):
+        rows = np.asarray(x, dtype=int)[:, 0]
+        return self.scores[rows]
+
+
+def test_mistakes_lists_only_wrong_answers_most_confident_first():
+    scores = [[5, 0, 0], [0, 1, 0], [0, 0, 9], [2, 0, 0], [0, 3, 0]]
+    t = np.array([1, 1, 0, 0, 2])  # wrong: rows 0 (said 0), 2 (said 2), 4 (said 1)
+    x = np.arange(5)[:, None]
+    index, predicted, confidence = mistakes(_Fixed(scores), x, t, n=10)
+    assert index.tolist() == [2, 0, 4]  # the scores 9, 5, 3 against zeros: most confident first
+    assert predicted.tolist() == [2, 0, 1]
+    assert np.all(np.diff(confidence) <= 0) and np.all((confidence > 1 / 3) & (confidence <= 1))
+    assert mistakes(_Fixed(scores), x, t, n=2)[0].tolist() == [2, 0]
+
+
+def test_predictions_in_chunks_equal_one_big_argmax():
+    net = TwoLayerNet(8, 5, 4, weight_init_std=1.0, seed=3)
+    x = np.random.default_rng(1).standard_normal((23, 8)).astype(np.float32)
+    assert np.array_equal(predictions(net, x, chunk=5), np.argmax(net.predict(x), axis=1))
+
+
+def test_confusion_matrix_counts_true_rows_and_predicted_columns():
+    t = np.array([0, 0, 1, 2, 2, 2])
+    y = np.array([0, 1, 1, 2, 0, 2])
+    m = confusion_matrix(t, y, classes=3)
+    assert m.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    assert m.sum() == 6 and np.trace(m) == np.sum(t == y)
+    with pytest.raises(ValueError, match="two"):
+        confusion_matrix(t, y[:3])
+    with pytest.raises(ValueError, match="outside"):
+        confusion_matrix(t, np.array([0, 1, 1, 2, 0, 3]), classes=3)
+
+
+def test_confusion_figure_writes_every_count():
+    m = confusion_matrix(np.array([0, 1, 1, 2]), np.array([0, 1, 2, 2]), classes=3)
+    fig = confusion_figure(m)
+    ax = fig.axes[0]
+    cells = [t.get_text() for t in ax.texts]
+    assert len(cells) == 9 and cells[:3] == ["1", "0", "0"] and cells[5] == "1"
+    assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
+    assert "4 test digits (3 on the diagonal)" in ax.get_title()
+
+
+# --- the exercise ---
+
+
+class _Stub:
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum = lr, momentum
+
+    def update(self, params, grads):
+        raise NotImplementedError("your code here")
+
+
+class _NoVelocity(_Stub):  # a common mistake: plain SGD under momentum's name
+    def update(self, params, grads):
+        for key in params:
+            params[key] -= self.lr * grads[key]
+
+
+class _ChangesGrads(Momentum):  # right numbers, but it scales the caller's gradients in place
+    def update(self, params, grads):
+        super().update(params, grads)
+        for key in grads:
+            grads[key] *= 1.0 + 1e-3
+
+
+class _Typo(_Stub):
+    def update(self, params, grads):
+        params["W"] += self.velocity  # an attribute that does not exist
+
+
+def test_check_optimizer_passes_the_reference_solutions(capsys):
+    assert check_optimizer(Momentum).passed
+    assert check_optimizer(SGD, rule="sgd").passed
+    out = capsys.readouterr().out
+    assert "check_optimizer(Momentum) with lr=0.1, momentum=0.9\nPASS" in out
+    assert "check_optimizer(SGD) with lr=0.1\nPASS" in out
+
+
+def test_check_optimizer_reports_a_stub_without_raising(capsys):
+    result = check_optimizer(_Stub)
+    assert not result.passed and result.message == "FAIL: not written yet: your code here"
+    assert capsys.readouterr().out.endswith("FAIL: not written yet: your code here\n")
+
+
+@pytest.mark.parametrize(
+    "cls,message",
+    [
+        (_NoVelocity, "after step 2, params['W'] is off by"),
+        (_ChangesGrads, "changed the gradient arrays"),
+        (_Typo, "AttributeError"),
+    ],
+)
+def test_check_optimizer_names_the_first_problem(cls, message):
+    result = check_optimizer(cls, verbose=False)
+    assert not result.passed and message in result.message
+
+
+def test_check_optimizer_with_sgd_rule_fails_momentum_and_refuses_unknown_rules():
+    assert not check_optimizer(Momentum, rule="sgd", verbose=False).passed
+    with pytest.raises(ValueError, match="rule"):
+        check_optimizer(Momentum, rule="adam")
+
+
+def test_check_optimizer_checks_a_network_params_too():
+    class DictOnly(Momentum):  # right on a dict, wrong on a network: it only updates "W"
+        def update(self, params, grads):
+            if "W" in params:
+                return super().update(params, grads)
+
+    result = check_optimizer(DictOnly, verbose=False)
+    assert not result.passed and result.message.startswith("FAIL: on a TwoLayerNet's params")
+
+
+# --- train again ---
+
+
+def test_run_label_is_short_and_exact():
+    assert run_label(**SETTINGS) == "lr 0.1, hidden 50, batch 100, 1000 iters, init 0.01, relu"
+
+
+def test_run_and_overlay_adds_a_run_from_the_same_start(capsys):
+    data, runs = _data(), {}
+    fig = run_and_overlay(None, runs, data, hidden_size=8, iters=40, batch_size=20, weight_init_std=0.1)
+    fig = run_and_overlay(
+        fig, runs, data, hidden_size=8, iters=40, batch_size=20, weight_init_std=0.1, lr=0.01
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "run 1: lr 0.1, hidden 8, batch 20, 40 iters, init 0.1, relu",
+        "run 2: lr 0.01, hidden 8, batch 20, 40 iters, init 0.1, relu",
+    ]
+    first, second = runs.values()
+    assert first.eval_iters.tolist() == [0, 10, 20, 30, 40]  # epoch 0, then every 10 iterations
+    assert first.test_acc[0] == second.test_acc[0] and first.train_acc[0] == second.train_acc[0]
+    assert len(first.loss) == 40 and first.loss[0] == second.loss[0]  # same weights, same first batch
+    assert first.test_acc[-1] > first.test_acc[0]  # it learned
+    ax_loss, ax_acc = fig.axes
+    assert len(ax_loss.lines) == 2 and len(ax_acc.lines) == 4
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[0].startswith("run 1: lr 0.1") and "→  test" in legend[0]
+
+
+@pytest.mark.parametrize(
+    "settings,message",
+    [
+        ({"lr": 0.0}, "Cannot train: the learning rate must be a number > 0, got 0.0"),
+        ({"hidden_size": 0}, "Cannot train: TwoLayerNet: hidden_size must be a positive whole number"),
+        (
+            {"batch_size": 1000},
+            "Cannot train: batch_size 1000 is larger than the training data (200 examples)",
+        ),
+        ({"weight_init_std": -1.0}, "Cannot train: the weight-init scale must be a number >= 0, got -1.0"),
+        ({"activation": "tanh"}, "Cannot train: TwoLayerNet: activation must be 'relu' or 'sigmoid'"),
+    ],
+)
+def test_run_and_overlay_refuses_bad_settings_with_one_line(settings, message, capsys):
+    runs = {}
+    fig = run_and_overlay(None, runs, _data(), iters=10, **settings)
+    assert runs == {} and capsys.readouterr().out.startswith(message)
+    assert "none yet" in fig._suptitle.get_text()
+
+
+def test_run_and_overlay_refuses_unknown_settings():
+    with pytest.raises(TypeError, match="learning_rate"):
+        run_and_overlay(None, {}, _data(), learning_rate=0.1)
+
+
+def test_run_and_overlay_takes_one_hot_labels():
+    x_train, t_train, x_test, t_test = _data()
+    runs = {}
+    run_and_overlay(None, runs, (x_train, np.eye(3)[t_train], x_test, t_test), iters=10, hidden_size=4)
+    assert len(runs) == 1
+
+
+def test_plot_runs_shows_the_latest_runs_only():
+    data, runs = _data(), {}
+    for k in range(SHOWN_RUNS + 1):
+        run_and_overlay(None, runs, data, iters=5, hidden_size=2 + k, batch_size=50)
+    fig = plot_runs(runs)
+    assert len(fig.axes[0].lines) == SHOWN_RUNS
+    assert f"the latest {SHOWN_RUNS} of {SHOWN_RUNS + 1}" in fig._suptitle.get_text()
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels[0].startswith("run 2:") and labels[-1].startswith(f"run {SHOWN_RUNS + 1}:")
+    loss_only = plot_runs(runs, accuracy=False)
+    assert len(loss_only.axes) == 1 and loss_only.axes[0].get_ylabel() == "loss (running mean)"
+    for ax in fig.axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+def _panel_parts(panel):
+    grid, buttons, messages, picture = panel.children
+    go, clear, bar, status = buttons.children
+    return {w.description: w for w in grid.children}, go, clear, bar, status
+
+
+def test_train_again_panel_trains_on_click_and_clears(capsys):
+    panel = train_again_panel(*_data(), hidden_size=5, iters=100, weight_init_std=0.1)
+    controls, go, clear, bar, status = _panel_parts(panel)
+    assert isinstance(panel, widgets.VBox) and status.value == "press Train"
+    assert controls["iterations"].value == 100 and controls["activation"].value == "relu"
+    controls["batch size"].value = 20
+    go.click()
+    assert "run 1: lr 0.1, hidden 5, batch 20, 100 iters, init 0.1, relu" in capsys.readouterr().out
+    assert bar.bar_style == "success" and bar.value == 100 and status.value.startswith("done in")
+    assert not go.disabled
+    controls["batch size"].value = 1000  # more than the 200 training examples: refused
+    go.click()
+    assert "Cannot train: batch_size 1000" in capsys.readouterr().out
+    assert bar.bar_style == "danger" and status.value.startswith("refused")
+    clear.click()
+    assert bar.value == 0 and status.value == "press Train"
+
+
+def test_train_again_panel_refuses_defaults_off_the_sliders():
+    with pytest.raises(ValueError, match="not one of the slider's positions"):
+        train_again_panel(*_data(), lr=0.2)
+    with pytest.raises(TypeError, match="unknown settings"):
+        train_again_panel(*_data(), epochs=3)
+    assert all(SETTINGS[name] in PANEL_CHOICES[name] for name in SETTINGS)
