@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test notebooks lint bench install
+.PHONY: lab test app notebooks lint bench install
 
 install: $(STAMP)
 
@@ -22,8 +22,20 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG) $(LAB_ARGS)
 
+# The browser test needs Debian's Chromium and PyPI's playwright; without them it is skipped, loudly.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
+	@if command -v chromium >/dev/null 2>&1 && $(BIN)/python -c "import playwright" 2>/dev/null; then \
+		echo "make test: browser test (every notebook in JupyterLab, one in Voila, in Chromium)"; \
+		$(BIN)/python -m pytest -m browser tests/test_browser.py; \
+	else \
+		echo "make test: SKIPPED the browser test: it needs chromium and playwright. Enable it with"; \
+		echo "    apt-get install -y chromium && $(BIN)/python -m pip install playwright"; \
+	fi
+
+# The course as an app: code hidden, sliders live, at http://localhost:8866
+app: $(STAMP)
+	$(BIN)/voila notebooks/ $(APP_ARGS)
 
 # Re-execute every notebook in place (after any change to bplib that a notebook shows or uses).
 notebooks: $(STAMP)

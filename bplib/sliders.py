@@ -6,6 +6,9 @@ calls the same function once with fixed values in a checked cell; ``sliders``
 wires it to widgets for the learner.
 """
 
+import contextlib
+import io
+
 import ipywidgets as widgets
 from IPython import get_ipython
 from IPython.core.pylabtools import select_figure_formats
@@ -83,8 +86,27 @@ def sliders(update, figsize=(7, 3.2), **specs):
 
     for w in controls.values():
         w.observe(redraw, names="value")
-    redraw()
+    _first_picture(out, update, fig, {name: w.value for name, w in controls.items()})
     return widgets.VBox([widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), out])
+
+
+def _first_picture(out, update, fig, values):
+    """Put the first picture into ``out`` as widget state instead of capturing it while the cell
+    runs: nbclient (Voilà, nbconvert) answers captured output on the shell channel and can then
+    miss the cell's reply and wait forever (jupyter/nbclient#312)."""
+    printed, warned = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(warned):
+        result = update(fig=fig, **values)
+    shell = get_ipython()
+    if shell is None:  # plain Python: no front end shows the widget anyway
+        return
+    data, metadata = shell.display_formatter.format(result)
+    streams = [
+        {"output_type": "stream", "name": name, "text": text.getvalue()}
+        for name, text in [("stdout", printed), ("stderr", warned)]
+        if text.getvalue()
+    ]
+    out.outputs = (*streams, {"output_type": "display_data", "data": data, "metadata": metadata})
 
 
 def update_demo(fig=None, slope=1.0):

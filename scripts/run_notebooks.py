@@ -1,11 +1,14 @@
 """Re-execute notebooks in place and normalise what churns, so a re-run gives no git diff.
 
-Usage: python scripts/run_notebooks.py [NOTEBOOK.ipynb ...]   (default: notebooks/*.ipynb)
+Usage: python scripts/run_notebooks.py [--fresh] [NOTEBOOK.ipynb ...]   (default: notebooks/*.ipynb)
 
 Each notebook runs top to bottom in the current environment's kernel with a cell
 timeout (nbclient sometimes misses an ipywidgets reply and would wait forever; on a
 timeout the notebook is run again). Then: widget state and widget views are dropped,
-timing metadata removed, adjacent stream chunks merged (see NOTEBOOKS.md).
+timing metadata removed, adjacent stream chunks merged (see NOTEBOOKS.md). A cell marked
+``# NBVAL_IGNORE_OUTPUT`` (timings, widgets) whose source did not change keeps its stored
+outputs, from an earlier real run, unless ``--fresh`` is given: nbval does not compare
+them, and a new timing in every re-run would bury the real changes in the diff.
 """
 
 import sys
@@ -19,6 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CELL_TIMEOUT = 120
 ATTEMPTS = 3
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+MARKER = "# NBVAL_IGNORE_OUTPUT"
+
+
+def ignored(cell):
+    return MARKER in [line.strip() for line in cell.source.splitlines()]
 
 
 def execute(path):
@@ -54,7 +62,7 @@ def normalise(nb):
         outputs = []
         for out in cell.outputs:
             if WIDGET_VIEW in out.get("data", {}):
-                if "# NBVAL_IGNORE_OUTPUT" not in [line.strip() for line in cell.source.splitlines()]:
+                if not ignored(cell):
                     raise SystemExit(
                         f"a cell shows a widget without a whole-line # NBVAL_IGNORE_OUTPUT:\n{cell.source}"
                     )
@@ -72,11 +80,25 @@ def normalise(nb):
     return nb
 
 
-def main(paths):
-    paths = [Path(p).resolve() for p in paths] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+def keep_ignored_outputs(new, old):
+    """Stored outputs of unchanged ignored cells stay as they were (see the docstring)."""
+    before = {cell.source: cell.outputs for cell in old.cells if cell.cell_type == "code" and ignored(cell)}
+    for cell in new.cells:
+        if cell.cell_type == "code" and ignored(cell) and cell.source in before:
+            cell.outputs = before[cell.source]
+
+
+def main(args):
+    fresh = "--fresh" in args
+    paths = [Path(p).resolve() for p in args if p != "--fresh"] or sorted(
+        (ROOT / "notebooks").glob("*.ipynb")
+    )
     for path in paths:
         print(f"executing {path.relative_to(ROOT)}")
+        old = nbformat.read(path, as_version=4)
         nb = normalise(execute(path))
+        if not fresh:
+            keep_ignored_outputs(nb, old)
         nbformat.write(nb, path)
 
 
