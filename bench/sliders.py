@@ -7,8 +7,8 @@ slider positions, and times
 - ``draw``: clear + update + ``fig.canvas.draw()`` (the budget: median <= 50 ms), in wall-clock
   time and in this process's CPU time (on a machine busy with other jobs the wall clock
   also counts the waiting; CPU time does not), and
-- ``png``:  clear + update + the PNG a notebook actually sends (IPython renders it with
-  ``bbox_inches="tight"``, which draws the figure twice) -- for information.
+- ``png``:  clear + update + the PNG that ``sliders()`` sends to the browser
+  (``bplib.sliders.png``: the figure drawn once and encoded), the whole wait.
 
     .venv/bin/python bench/sliders.py                  # every registered function, 30 calls each
     .venv/bin/python bench/sliders.py --calls 60 --only chain
@@ -35,7 +35,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from bplib import lesson_activations as ch4  # noqa: E402
 from bplib import lesson_affine_softmax as ch5  # noqa: E402
 from bplib import lesson_graphs as ch123  # noqa: E402
-from bplib.sliders import clear_figure, new_figure  # noqa: E402
+from bplib.sliders import clear_figure, new_figure, png  # noqa: E402
 
 BUDGET_MS = 50.0
 
@@ -120,7 +120,7 @@ REGISTRY = [
 ]
 
 
-def time_entry(entry, calls, png):
+def time_entry(entry, calls, as_png):
     """Milliseconds per call, two lists of ``calls`` timings: wall clock, and this process's
     CPU time (which other jobs on a busy machine do not inflate)."""
     fig = new_figure(entry.figsize)
@@ -132,8 +132,8 @@ def time_entry(entry, calls, png):
             start, start_cpu = time.perf_counter(), time.process_time()
             clear_figure(fig)  # what sliders() does before each update
             entry.update(fig=fig, **values)
-            if png:
-                fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+            if as_png:
+                png(fig)  # the picture sliders() sends to the browser
             else:
                 fig.canvas.draw()
             if i >= 2:  # the first calls warm caches (fonts, imports)
@@ -163,7 +163,7 @@ def main():
         name = entry.update.__name__
         if args.only not in name:
             continue
-        (draw, cpu), (png, _) = time_entry(entry, args.calls, False), time_entry(entry, args.calls, True)
+        (draw, cpu), (sent, _) = time_entry(entry, args.calls, False), time_entry(entry, args.calls, True)
         if statistics.median(draw) <= BUDGET_MS:
             verdict = "ok"
         elif statistics.median(cpu) <= BUDGET_MS:
@@ -172,7 +172,7 @@ def main():
             verdict, over = "OVER", over + 1
         print(
             f"{entry.chapter:<3}{name:<28}{statistics.median(draw):>9.1f} ms{p95(draw):>8.1f}"
-            f"{statistics.median(cpu):>9.1f} ms{statistics.median(png):>9.1f} ms{p95(png):>8.1f}  {verdict}"
+            f"{statistics.median(cpu):>9.1f} ms{statistics.median(sent):>9.1f} ms{p95(sent):>8.1f}  {verdict}"
         )
     print(f"budget: median draw <= {BUDGET_MS:.0f} ms (wall clock; CPU time on a busy machine); {over} over")
 

@@ -6,13 +6,14 @@ calls the same function once with fixed values in a checked cell; ``sliders``
 wires it to widgets for the learner.
 """
 
+import base64
 import contextlib
 import io
 
 import ipywidgets as widgets
 from IPython import get_ipython
 from IPython.core.pylabtools import select_figure_formats
-from IPython.display import display
+from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 
@@ -82,7 +83,7 @@ def sliders(update, figsize=(7, 3.2), **specs):
         with out:
             out.clear_output(wait=True)  # wait: the old picture stays until the new one arrives
             clear_figure(fig)
-            display(update(fig=fig, **values))
+            display(Image(data=png(update(fig=fig, **values))))
 
     for w in controls.values():
         w.observe(redraw, names="value")
@@ -97,16 +98,23 @@ def _first_picture(out, update, fig, values):
     printed, warned = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(warned):
         result = update(fig=fig, **values)
-    shell = get_ipython()
-    if shell is None:  # plain Python: no front end shows the widget anyway
+    if get_ipython() is None:  # plain Python: no front end shows the widget anyway
         return
-    data, metadata = shell.display_formatter.format(result)
+    data = {"image/png": base64.b64encode(png(result)).decode("ascii"), "text/plain": repr(result)}
     streams = [
         {"output_type": "stream", "name": name, "text": text.getvalue()}
         for name, text in [("stdout", printed), ("stderr", warned)]
         if text.getvalue()
     ]
-    out.outputs = (*streams, {"output_type": "display_data", "data": data, "metadata": metadata})
+    out.outputs = (*streams, {"output_type": "display_data", "data": data, "metadata": {}})
+
+
+def png(fig):
+    """The figure as PNG bytes, drawn once. (Jupyter's own display trims the margins with
+    ``bbox_inches="tight"``, which draws the figure twice; slider figures have fixed layouts.)"""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def update_demo(fig=None, slope=1.0):
