@@ -66,7 +66,9 @@ VOILA_STALL_MS = 60_000  # Voilà still on the same cell: it has stopped (see VO
 
 LAB_SETTINGS = {
     # Without it JupyterLab 4 asks "Select Kernel" and Run All Cells does nothing.
-    "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True},
+    # windowingMode "none": every cell is in the page at once. The default renders cells
+    # lazily, and a count taken too early saw 52 of 05's 57 cells (1 run in ~10).
+    "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True, "windowingMode": "none"},
     # Never write the course's notebooks back to disk.
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
     "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"},
