@@ -21,9 +21,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from .functions import softmax
 from .gradcheck import relative_error
 from .network import TwoLayerNet
-from .sliders import canvas, new_figure
+from .sliders import canvas, clear_figure, new_figure
 from .training import SGD, Reporter, explain_errors, train
 
 # --- the four steps ---
@@ -211,20 +212,22 @@ def mistakes(network, x, t, n=20):
     Returns (index, predicted, probability of that prediction), arrays of length
     min(n, number of mistakes); ``t`` holds class indices (N,).
     """
-    scores = np.concatenate([network.predict(x[i : i + 2000]) for i in range(0, len(x), 2000)])
+    scores = _scores(network, x)
     predicted = np.argmax(scores, axis=1)
-    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-    confidence = (shifted / shifted.sum(axis=1, keepdims=True)).max(axis=1)
+    confidence = softmax(scores).max(axis=1)
     wrong = np.flatnonzero(predicted != np.asarray(t))
     order = wrong[np.argsort(-confidence[wrong], kind="stable")][:n]
     return order, predicted[order], confidence[order]
 
 
 def predictions(network, x, chunk=2000):
-    """The predicted class of every row of x (N,), ``chunk`` rows at a time."""
-    return np.concatenate(
-        [np.argmax(network.predict(x[i : i + chunk]), axis=1) for i in range(0, len(x), chunk)]
-    )
+    """The predicted class of every row of x (N,)."""
+    return np.argmax(_scores(network, x, chunk), axis=1)
+
+
+def _scores(network, x, chunk=2000):
+    """``network.predict`` over all rows of x, ``chunk`` rows at a time (memory stays small)."""
+    return np.concatenate([network.predict(x[i : i + chunk]) for i in range(0, len(x), chunk)])
 
 
 def confusion_matrix(t, y, classes=10):
@@ -466,9 +469,7 @@ def plot_runs(runs, fig=None, accuracy=True):
     run's final test accuracy. Returns the Figure.
     """
     fig = new_figure((9, 4.6) if accuracy else (6, 4.2)) if fig is None else fig
-    for ax in list(fig.axes):
-        fig.delaxes(ax)
-    fig.clear()
+    clear_figure(fig)
     fig.set_layout_engine("constrained")
     ax_loss, ax_acc = fig.subplots(1, 2) if accuracy else (fig.subplots(), None)
     shown = list(runs.items())[-SHOWN_RUNS:]

@@ -11,7 +11,6 @@ Bad settings are refused with a ``ValueError`` before any work; a notebook panel
 wrap its call in ``explain_errors()`` to print that message instead of a traceback.
 """
 
-import io
 import math
 import numbers
 import sys
@@ -185,14 +184,14 @@ class JupyterReporter(Reporter):
             self._draw(history)
 
     def _draw(self, history):
+        from .sliders import clear_figure, png
+
         began = time.perf_counter()
-        self.fig.clear()
+        clear_figure(self.fig)
         plot_history(history, fig=self.fig)
         # fixed margins: a layout engine would double the drawing time
         self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
-        png = io.BytesIO()
-        self.fig.savefig(png, format="png")
-        self.image.value = png.getvalue()
+        self.image.value = png(self.fig)
         now = time.perf_counter()
         self.next_draw, self.drawn = now + self.redraw_factor * (now - began), len(history.loss)
 
