@@ -6,6 +6,7 @@ from .gradcheck import TOLERANCE, CheckResult, check_layer, numerical_gradient, 
 from .layers import AddLayer, Affine, Layer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 from .network import Params, TwoLayerNet
 from .training import SGD, History, explain_errors, plot_history, train
+from .words import language, use_language
 
 __version__ = "0.1.0"
 
@@ -29,6 +30,7 @@ __all__ = [
     "cross_entropy_error",
     "explain_errors",
     "fetch_mnist",
+    "language",
     "load_mnist",
     "numerical_gradient",
     "plot_history",
@@ -36,4 +38,5 @@ __all__ = [
     "sigmoid",
     "softmax",
     "train",
+    "use_language",
 ]

@@ -1,0 +1,54 @@
+"""Make bplib/fonts/bplib-cjk.otf: the glyphs of every Chinese character the course uses.
+
+Usage: python scripts/subset_font.py [SOURCE.ttc]
+SOURCE defaults to Debian's Noto Sans CJK (apt-get install fonts-noto-cjk); face "SC".
+The characters come from bplib's word catalog and every cell of notebooks/zh/, plus
+ASCII and CJK punctuation. Run it after adding Chinese words; tests/test_words.py says when.
+Needs fontTools, which matplotlib already installs.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+
+from bplib.fonts import FAMILY, FONT_FILE
+from bplib.words import WORDS
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+FACE = "Noto Sans CJK SC"
+EXTRA = "".join(map(chr, range(0x20, 0x7F))) + "，。：；（）、？！“”‘’《》【】—…·～％＋－×÷＝≈≤≥→←"
+
+
+def course_text():
+    text = [entry["zh"] for entry in WORDS.values()]
+    for path in sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text.append("".join(cell["source"]))
+    return "".join(text) + EXTRA
+
+
+def main(source=SOURCE):
+    collection = TTCollection(source)
+    font = next(f for f in collection.fonts if f["name"].getDebugName(1) == FACE)
+    wanted = {ord(c) for c in course_text()}
+    chars = sorted(wanted & set(font.getBestCmap()))
+    options = subset.Options()
+    options.name_IDs = []  # names are written below
+    options.layout_features = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=chars)
+    subsetter.subset(font)
+    names = font["name"]
+    for name_id, value in ((1, FAMILY), (2, "Regular"), (4, FAMILY), (6, FAMILY.replace(" ", "-"))):
+        names.setName(value, name_id, 3, 1, 0x409)
+    names.setName("Subset of Noto Sans CJK SC, SIL Open Font License 1.1 (OFL.txt)", 0, 3, 1, 0x409)
+    font.save(FONT_FILE)
+    print(f"{FONT_FILE.relative_to(ROOT)}: {len(chars)} characters, {FONT_FILE.stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
