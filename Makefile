@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test app notebooks lint bench install
+.PHONY: lab test test-slow app notebooks lint bench install
 
 install: $(STAMP)
 
@@ -24,7 +24,7 @@ lab: $(STAMP)
 
 # The browser test needs Debian's Chromium and PyPI's playwright; without them it is skipped, loudly.
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not slow"
 	@if command -v chromium >/dev/null 2>&1 && $(BIN)/python -c "import playwright" 2>/dev/null; then \
 		echo "make test: browser test (every notebook in JupyterLab, one in Voila, in Chromium)"; \
 		$(BIN)/python -m pytest -m browser tests/test_browser.py; \
@@ -32,6 +32,10 @@ test: $(STAMP)
 		echo "make test: SKIPPED the browser test: it needs chromium and playwright. Enable it with"; \
 		echo "    apt-get install -y chromium && $(BIN)/python -m pip install playwright"; \
 	fi
+
+# The tests marked slow: the book's own training loop to 97 % (about 10 s)
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow tests/
 
 # The course as an app: code hidden, sliders live, at http://localhost:8866
 app: $(STAMP)

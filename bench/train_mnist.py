@@ -51,11 +51,13 @@ def peak_mb():
 
 
 def run_train(data, args):
+    import numpy as np
+
     from bplib import TwoLayerNet
     from bplib.training import SGD, train
 
     (x_train, t_train), (x_test, t_test) = data
-    network = TwoLayerNet(784, 50, 10, seed=args.seed)
+    network = TwoLayerNet(784, 50, 10, dtype=np.float32, seed=args.seed)
     h = train(network, x_train, t_train, x_test, t_test, iters=args.iters, batch_size=args.batch_size,
               optimizer=SGD(args.lr), seed=args.seed, reporter=False)  # fmt: skip
     return h.train_acc[-1], h.test_acc[-1]
@@ -68,7 +70,7 @@ def run_book_loop(data, args):
     from bplib.training import iter_per_epoch
 
     (x_train, t_train), (x_test, t_test) = data
-    network = TwoLayerNet(784, 50, 10, seed=args.seed)
+    network = TwoLayerNet(784, 50, 10, dtype=np.float32, seed=args.seed)
     rng = np.random.default_rng(args.seed)
     per_epoch = iter_per_epoch(len(x_train), args.batch_size)
     train_loss, train_acc, test_acc = [], [], []
@@ -93,7 +95,7 @@ def run_torch(data, args):
     from bplib.training import iter_per_epoch
 
     (x_train, t_train), (x_test, t_test) = data
-    init = TwoLayerNet(784, 50, 10, seed=args.seed).params  # the same initial weights
+    init = TwoLayerNet(784, 50, 10, dtype=np.float32, seed=args.seed).params  # the same initial weights
     model = torch.nn.Sequential(torch.nn.Linear(784, 50), torch.nn.ReLU(), torch.nn.Linear(50, 10))
     with torch.no_grad():
         for layer, w, b in ((model[0], "W1", "b1"), (model[2], "W2", "b2")):

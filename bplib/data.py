@@ -371,7 +371,7 @@ def load_mnist(
     when ``normalize`` else uint8 in 0..255.
     Labels ``t``: int64 class indices 0..9, shape ``(N,)`` (int64 rather than the files'
     uint8, so that arithmetic such as ``t - y`` cannot wrap around); with ``one_hot_label``,
-    float32 one-hot rows ``(N, 10)``.
+    float64 one-hot rows ``(N, 10)``, as in the book.
     ``dataset="fashion-mnist"`` loads Fashion-MNIST (same format; ``FASHION_MNIST_CLASSES``).
     Files are fetched and checked by ``fetch_mnist``; every call returns new arrays.
     """
@@ -386,7 +386,7 @@ def load_mnist(
         # copy() because the parsed array is a read-only view of the unzipped bytes
         x = np.divide(x, np.float32(255), dtype=np.float32) if normalize else x.copy()
         if one_hot_label:
-            t = np.zeros((n, 10), dtype=np.float32)
+            t = np.zeros((n, 10))  # float64, as in the book
             t[np.arange(n), labels] = 1.0
         else:
             t = labels.astype(np.int64)

@@ -319,7 +319,7 @@ def test_raw_load_is_uint8_images_with_one_hot_labels(default_load, raw_load):
     (xr, tr), (xtr, ttr) = raw_load
     assert xr.shape == (60000, 1, 28, 28) and xtr.shape == (10000, 1, 28, 28)
     assert xr.dtype == xtr.dtype == np.uint8 and xr.max() == 255 and xr.min() == 0
-    assert tr.shape == (60000, 10) and ttr.shape == (10000, 10) and tr.dtype == ttr.dtype == np.float32
+    assert tr.shape == (60000, 10) and ttr.shape == (10000, 10) and tr.dtype == ttr.dtype == np.float64
     assert np.all(tr.sum(axis=1) == 1) and np.array_equal(tr.argmax(axis=1), t)
     assert np.array_equal(ttr.argmax(axis=1), tt)
     # the same pixels, scaled as the book does (astype(float32) then /= 255); test split only, for speed
@@ -358,8 +358,8 @@ def test_every_combination_of_options(tmp_path, monkeypatch):
                         assert x.dtype == np.uint8 and np.array_equal(x.reshape(n, 28, 28), images)
                     assert x.flags.writeable and not np.shares_memory(x, images)  # a fresh array
                     if one_hot:
-                        assert t.dtype == np.float32 and t.shape == (n, 10)
-                        assert np.array_equal(t, np.eye(10, dtype=np.float32)[labels])
+                        assert t.dtype == np.float64 and t.shape == (n, 10)  # the book's dtype
+                        assert np.array_equal(t, np.eye(10)[labels])
                     else:
                         assert t.dtype == np.int64 and t.tolist() == labels.tolist()
 

@@ -25,7 +25,8 @@ def test_layers_in_order_and_parameter_count():
     net = TwoLayerNet(784, 50, 10)
     assert list(net.layers) == ["Affine1", "Relu1", "Affine2"]
     assert sum(p.size for p in net.params.values()) == 39760
-    assert net.params["W1"].dtype == np.float32
+    assert net.params["W1"].dtype == np.float64  # the book's dtype
+    assert TwoLayerNet(784, 50, 10, dtype=np.float32).params["W1"].dtype == np.float32
 
 
 def test_the_books_training_loop_reduces_the_loss():
