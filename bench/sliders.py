@@ -1,6 +1,6 @@
 """Time every chapter's slider update functions: what a learner waits for on each slider move.
 
-A slider move (``bplib.sliders.sliders``) clears the figure, calls ``update(fig=fig, **values)``
+A slider move (``bplib.viz.sliders.sliders``) clears the figure, calls ``update(fig=fig, **values)``
 and shows the figure. This script does the same with the Agg backend, cycling through a few
 slider positions, and times
 
@@ -8,7 +8,7 @@ slider positions, and times
   time and in this process's CPU time (on a machine busy with other jobs the wall clock
   also counts the waiting; CPU time does not), and
 - ``png``:  clear + update + the PNG that ``sliders()`` sends to the browser
-  (``bplib.sliders.png``: the figure drawn once and encoded), the whole wait.
+  (``bplib.viz.sliders.png``: the figure drawn once and encoded), the whole wait.
 
     .venv/bin/python bench/sliders.py                  # every registered function, 30 calls each
     .venv/bin/python bench/sliders.py --calls 60 --only chain
@@ -35,7 +35,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from bplib import lesson_activations as ch4  # noqa: E402
 from bplib import lesson_affine_softmax as ch5  # noqa: E402
 from bplib import lesson_graphs as ch123  # noqa: E402
-from bplib.sliders import clear_figure, new_figure, png  # noqa: E402
+from bplib.viz.sliders import clear_figure, new_figure, png  # noqa: E402
 
 BUDGET_MS = 50.0
 

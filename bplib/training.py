@@ -184,7 +184,7 @@ class JupyterReporter(Reporter):
             self._draw(history)
 
     def _draw(self, history):
-        from .sliders import clear_figure, png
+        from .viz.sliders import clear_figure, png
 
         began = time.perf_counter()
         clear_figure(self.fig)
@@ -215,10 +215,10 @@ def plot_history(history, fig=None, figsize=(8, 3)):
     """Loss per iteration (left) and train/test accuracy per epoch (right); returns the Figure.
 
     ``history``: one ``History``, or a dict ``{label: History}`` to compare runs.
-    Draws into ``fig`` (a new ``bplib.sliders.new_figure`` when None), like the slider kit's
+    Draws into ``fig`` (a new ``bplib.viz.sliders.new_figure`` when None), like the slider kit's
     update functions.
     """
-    from .sliders import new_figure
+    from .viz.sliders import new_figure
 
     runs = history if isinstance(history, dict) else {"": history}
     fig = new_figure(figsize) if fig is None else fig

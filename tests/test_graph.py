@@ -7,27 +7,21 @@ import pytest
 from matplotlib.patches import Circle
 
 from bplib import Affine, softmax
-from bplib.graph import (
-    GRAD_COLOR,
-    Graph,
+from bplib.chapters.book_graphs import (
     add_node_graph,
     affine_graph,
     apple_graph,
     apple_orange_graph,
     apple_others_graph,
     basket_graph,
-    draw,
-    figsize_for,
-    fmt,
-    fmt_shape,
-    graph_figure,
-    layout,
     mul_node_graph,
     sigmoid_graph,
     softmax_with_loss_graph,
     square_sum_graph,
 )
-from bplib.sliders import new_figure
+from bplib.viz.draw import draw, figsize_for, graph_figure, layout
+from bplib.viz.graph import GRAD_COLOR, Graph, fmt, fmt_shape
+from bplib.viz.sliders import new_figure
 
 
 def close(a, b):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bplib import check_layer
-from bplib.nodes import (
+from bplib.viz.nodes import (
     DotLayer,
     ExpLayer,
     LogLayer,

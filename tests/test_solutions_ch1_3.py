@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from bplib import Layer, check_layer
-from bplib.graph import Graph
-from bplib.solutions import CubeLayer, DivLayer, SubLayer
+from bplib.chapters.solutions import CubeLayer, DivLayer, SubLayer
+from bplib.viz.graph import Graph
 
 RNG = np.random.default_rng(13)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bplib import SoftmaxWithLoss, check_layer
-from bplib.solutions import IdentityWithLoss, Tanh
+from bplib.chapters.solutions import IdentityWithLoss, Tanh
 
 RNG = np.random.default_rng(45)
 

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 import bplib.training
 from bplib import TwoLayerNet
-from bplib.solutions import Momentum
+from bplib.chapters.solutions import Momentum
 from bplib.training import (
     SGD,
     History,

@@ -1,7 +1,7 @@
 """Chapter 5, Affine and Softmax-with-Loss layers: the numbers and pictures behind its sliders.
 
 Update functions (``update_x(fig=None, **values) -> Figure``) compute, print a few
-rounded numbers, draw into ``fig`` (a new ``bplib.sliders.new_figure`` when None) and
+rounded numbers, draw into ``fig`` (a new ``bplib.viz.sliders.new_figure`` when None) and
 return it; the notebook calls each once with fixed values and wires it to sliders.
 
 - ``update_affine_shapes(N, input_size, output_size)``: the Affine graph with the shape
@@ -14,9 +14,11 @@ return it; the notebook calls each once with fixed values and wires it to slider
 
 import numpy as np
 
-from .graph import affine_graph, draw, fmt_shape, softmax_with_loss_graph
-from .layers import SoftmaxWithLoss
-from .sliders import canvas
+from ..layers import SoftmaxWithLoss
+from ..viz.draw import draw
+from ..viz.graph import fmt_shape
+from ..viz.sliders import canvas
+from .book_graphs import affine_graph, softmax_with_loss_graph
 
 CLASS_COLORS = {"y": "tab:blue", "t": "0.6", "y − t": "#c0392b"}
 
@@ -94,7 +96,7 @@ def update_affine_shapes(fig=None, N=4, input_size=2, output_size=3):
 def softmax_graph_figure(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3, step=None):
     """The book's Softmax-with-Loss graph for logits (a1, a2, a3) and the one-hot label of
     ``true_class`` (1..3); ``step`` reveals the backward pass up to that step (0 .. 17,
-    as ``bplib.graph.draw``'s ``reveal``; None: all of it). A picture for fixed values:
+    as ``bplib.viz.draw.draw``'s ``reveal``; None: all of it). A picture for fixed values:
     with about 70 labels it takes too long to redraw on every slider move."""
     if true_class not in (1, 2, 3):
         raise ValueError(f"softmax_graph_figure: true_class must be 1, 2 or 3, got {true_class!r}")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bplib import softmax
-from bplib.lesson_affine_softmax import (
+from bplib.chapters.ch5_affine_softmax import (
     affine_shape_lines,
     signed,
     softmax_graph_figure,

@@ -1,7 +1,7 @@
 """Chapter 4, activation layers (激活函数层): the numbers and pictures behind its sliders.
 
 Update functions (``update_x(fig=None, **values) -> Figure``) compute, print a few
-rounded numbers, draw into ``fig`` (a new ``bplib.sliders.new_figure`` when None) and
+rounded numbers, draw into ``fig`` (a new ``bplib.viz.sliders.new_figure`` when None) and
 return it; the notebook calls each once with fixed values and wires it to sliders.
 
 - ``update_relu(x, dout)``: ReLU as a switch, its curve and gradient.
@@ -18,10 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from .functions import sigmoid
-from .graph import Graph, draw, sigmoid_graph
-from .layers import Affine, Relu, Sigmoid
-from .sliders import canvas
+from ..functions import sigmoid
+from ..layers import Affine, Relu, Sigmoid
+from ..viz.draw import draw
+from ..viz.graph import Graph
+from ..viz.sliders import canvas
+from .book_graphs import sigmoid_graph
 
 SIGMOID_COLOR, RELU_COLOR, GRAD_COLOR = "tab:blue", "tab:green", "#c0392b"
 
@@ -54,7 +56,7 @@ class SigmoidSteps:
 
 
 def sigmoid_steps(x, dout=1.0, graph=None):
-    """Read the four backward steps off ``bplib.graph.sigmoid_graph(x, dout)``; x, dout:
+    """Read the four backward steps off ``bplib.chapters.book_graphs.sigmoid_graph(x, dout)``; x, dout:
     numbers. ``graph``: that graph, already run, to read instead of building it again."""
     g = sigmoid_graph(float(x), float(dout)) if graph is None else graph
     return SigmoidSteps(

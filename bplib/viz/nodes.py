@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-from .layers import Layer
+from ..layers import Layer
 
 
 def _constant(c, who):

@@ -1,7 +1,7 @@
 """Chapters 1-3: computational graphs, the chain rule, backward through nodes.
 
 Update functions (``update_x(fig=None, **values) -> Figure``) print a few rounded numbers,
-draw into ``fig`` (cleared first; a new ``bplib.sliders.new_figure`` of the size in the
+draw into ``fig`` (cleared first; a new ``bplib.viz.sliders.new_figure`` of the size in the
 docstring when None) and return it. A notebook calls each once with fixed values in a
 checked cell and wires the same function to sliders.
 
@@ -20,19 +20,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .graph import (
-    GRAD_COLOR,
+from ..viz.draw import draw
+from ..viz.graph import GRAD_COLOR, fmt, fmt_operand
+from ..viz.sliders import canvas
+from .book_graphs import (
     add_node_graph,
     apple_graph,
     apple_orange_graph,
     basket_graph,
-    draw,
-    fmt,
-    fmt_operand,
     mul_node_graph,
     square_sum_graph,
 )
-from .sliders import canvas
 
 FULL = (0.01, 0.01, 0.98, 0.87)  # axes rect of a figure holding one graph
 

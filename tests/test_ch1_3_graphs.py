@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from bplib import lesson_graphs as L
-from bplib.graph import GRAD_COLOR, apple_orange_graph
-from bplib.sliders import new_figure
+from bplib.chapters import ch1_3_graphs as L
+from bplib.chapters.book_graphs import apple_orange_graph
+from bplib.viz.graph import GRAD_COLOR
+from bplib.viz.sliders import new_figure
 
 
 def all_texts(fig):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bplib import TwoLayerNet
-from bplib.lesson_training import (
+from bplib.chapters.ch6_training import (
     PANEL_CHOICES,
     SETTINGS,
     SHOWN_RUNS,
@@ -25,7 +25,7 @@ from bplib.lesson_training import (
     training_loop_source,
     weights_figure,
 )
-from bplib.solutions import Momentum
+from bplib.chapters.solutions import Momentum
 from bplib.training import SGD
 
 

@@ -3,7 +3,7 @@ learner's own attempt. Each one passes ``check_layer``; the tests make sure of i
 
 import numpy as np
 
-from .layers import Layer
+from ..layers import Layer
 
 # --- chapter 4: activation layers ---
 

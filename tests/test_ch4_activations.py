@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bplib import numerical_gradient, sigmoid
-from bplib.lesson_activations import (
+from bplib.chapters.ch4_activations import (
     activation_curves,
     relu_grad,
     relu_graph,

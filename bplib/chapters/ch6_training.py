@@ -21,11 +21,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .functions import softmax
-from .gradcheck import relative_error
-from .network import TwoLayerNet
-from .sliders import canvas, clear_figure, new_figure
-from .training import SGD, Reporter, explain_errors, train
+from ..functions import softmax
+from ..gradcheck import relative_error
+from ..network import TwoLayerNet
+from ..training import SGD, Reporter, explain_errors, train
+from ..viz.sliders import canvas, clear_figure, new_figure
 
 # --- the four steps ---
 
@@ -136,7 +136,7 @@ def compare_gradients(network, x, t, repeat=20):
 
 def training_loop_source():
     """The ``for`` loop of ``bplib.training.train`` (its four steps), from the library, dedented."""
-    from . import training
+    from .. import training
 
     lines = inspect.getsource(training.train).splitlines()
     start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("for i in range("))
