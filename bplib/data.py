@@ -10,7 +10,9 @@ Where the files live (first that applies):
    the user's cache folder (``~/.cache/bplib/mnist`` on Linux).
 
 A file that is missing, or whose SHA-256 does not match, is downloaded from the mirrors in
-turn (``MNIST_MIRRORS``; the ``mirrors`` argument or ``BPLIB_MNIST_MIRRORS`` override them).
+turn (``MNIST_MIRRORS``: the S3 mirror the book uses, a Google Cloud mirror, then PaddlePaddle's
+mirror, which is reachable from mainland China; the ``mirrors`` argument or
+``BPLIB_MNIST_MIRRORS`` override them). Every mirror's file is checked by the same SHA-256.
 Nothing touches the network at import time, and nothing is downloaded when the files are there.
 
 No ``.npz`` cache of the parsed arrays: measured on 2 cores, a whole ``load_mnist()`` takes
@@ -42,11 +44,15 @@ __all__ = [
     "read_idx",
 ]
 
-# Base URLs; a file's URL is base + file name. The S3 mirror is the one the book's code
-# now uses (yann.lecun.com no longer serves the files).
+# Base URLs, tried in order; a file's URL is base + file name, and whichever mirror serves
+# it, the file must have the SHA-256 in MNIST_FILES. The S3 mirror is the one the book's
+# code now uses (yann.lecun.com no longer serves the files).
 MNIST_MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    # PaddlePaddle's dataset mirror, the one paddle.dataset.mnist downloads from: the four
+    # original gzip files, reachable from mainland China.
+    "https://dataset.bj.bcebos.com/mnist/",
 )
 FASHION_MNIST_MIRRORS = (
     "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",

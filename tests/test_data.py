@@ -224,6 +224,23 @@ def test_mirrors_come_from_the_env_var_or_the_module_constant(mirror, tmp_path, 
     assert_intact(tmp_path / "b", [LABELS])
 
 
+def test_paddlepaddles_mirror_is_tried_last_and_reached_through_the_list(
+    mirror, tmp_path, monkeypatch, capsys
+):
+    china = "https://dataset.bj.bcebos.com/mnist/"  # paddle.dataset.mnist's, reachable from mainland China
+    assert data.MNIST_MIRRORS[-1] == china and data.MNIST_MIRRORS.count(china) == 1
+    # The real list seen from a network where only the last mirror answers: each entry is
+    # replaced, in order, by a local one; all but the last fail (no server, or HTTP 404).
+    failing = [mirror["dead"], mirror["empty"]]
+    stand_ins = [failing[i % 2] for i in range(len(data.MNIST_MIRRORS) - 1)] + [mirror["good"]]
+    monkeypatch.delenv("BPLIB_MNIST_MIRRORS", raising=False)
+    monkeypatch.setattr(data, "MNIST_MIRRORS", tuple(stand_ins))
+    fetch_mnist(tmp_path, files=SMALL)
+    assert sorted(os.listdir(tmp_path)) == sorted(SMALL)
+    assert_intact(tmp_path, SMALL)  # checked by the same SHA-256 as every other mirror
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
 def test_the_folder_comes_from_the_argument_the_env_var_or_the_repository(tmp_path, monkeypatch):
     monkeypatch.delenv("BPLIB_MNIST_DIR", raising=False)
     assert mnist_dir() == ROOT / "data" / "mnist"  # editable install: data/ beside bplib/
