@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .words import pad, say
+
 #: Default tolerance of ``check_layer``: float64 backprop should agree this closely.
 TOLERANCE = 1e-7
 
@@ -79,10 +81,15 @@ class CheckResult:
 
     def table(self):
         if self.note:
-            return f"FAIL: {self.note}"
-        rows = [f"{'gradient':<10} {'relative error':>14}  result   (tolerance {self.tol:.0e})"]
+            return say("check.not_written", why=self.note)
+        tolerance = say("check.tolerance", tol=f"{self.tol:.0e}")
+        head = pad(say("check.gradient"), 10) + " " + pad(say("check.relative_error"), 14, ">") + "  "
+        rows = [head + pad(say("check.result"), 6) + "   " + tolerance]
         for name, err in self.errors.items():
-            rows.append(f"{name:<10} {err:>14.1e}  {'PASS' if err <= self.tol else 'FAIL'}")
+            shown = say("check.input", k=name[6:]) if name.startswith("input ") else name
+            rows.append(
+                pad(shown, 10) + f" {err:>14.1e}  " + say("check.pass" if err <= self.tol else "check.fail")
+            )
         return "\n".join(rows)
 
 
@@ -102,7 +109,7 @@ def check_layer(layer, *inputs, tol=TOLERANCE, h=1e-5, seed=0, verbose=True):
     try:
         result = CheckResult(_errors(layer, [_float64(v) for v in inputs], h, seed), tol)
     except NotImplementedError as missing:  # an exercise stub the learner has not written yet
-        result = CheckResult({}, tol, note=f"not written yet: {missing}")
+        result = CheckResult({}, tol, note=str(missing))
     finally:
         vars(layer).update(saved)
     if verbose:

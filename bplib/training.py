@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .functions import as_target
+from .words import say
 
 __all__ = [
     "SGD",
@@ -94,10 +95,13 @@ class History:
 
     def __repr__(self):
         if len(self.eval_iters) == 0:
-            return f"History({len(self.loss)} iterations, no evaluation yet)"
-        return (
-            f"History({len(self.loss)} iterations, {len(self.eval_iters)} evaluations; "
-            f"final train accuracy {self.train_acc[-1]:.4f}, test accuracy {self.test_acc[-1]:.4f})"
+            return say("train.history_empty", iters=len(self.loss))
+        return say(
+            "train.history",
+            iters=len(self.loss),
+            evals=len(self.eval_iters),
+            train=self.train_acc[-1],
+            test=self.test_acc[-1],
         )
 
 
@@ -130,22 +134,29 @@ class TextReporter(Reporter):
         print(text, file=self.file or sys.stdout, flush=True)
 
     def start(self, iters, iter_per_epoch):
-        self._print(f"training: {iters} iterations, {iter_per_epoch} per epoch")
+        self._print(say("train.start", iters=iters, per_epoch=iter_per_epoch))
 
     def evaluated(self, history):
         h = history
         done = h.eval_iters[-1]
         before = h.eval_iters[-2] if len(h.eval_iters) > 1 else 0
+        loss = h.loss[before:done].mean()
         self._print(
-            f"epoch {h.epochs[-1]:6.2f}  iter {done:6d}  loss {h.loss[before:done].mean():.4f}  "
-            f"train acc {h.train_acc[-1]:.4f}  test acc {h.test_acc[-1]:.4f}"
+            say(
+                "train.epoch",
+                epoch=h.epochs[-1],
+                done=done,
+                loss=loss,
+                train=h.train_acc[-1],
+                test=h.test_acc[-1],
+            )
         )
 
     def finish(self, history):
-        self._print(f"done in {history.seconds:.1f} s")
+        self._print(say("train.done", seconds=history.seconds))
 
     def stopped(self, message):
-        self._print(f"stopped: {message}")
+        self._print(say("train.stopped", why=message))
 
 
 class JupyterReporter(Reporter):
@@ -165,7 +176,7 @@ class JupyterReporter(Reporter):
         from IPython.display import display
         from matplotlib.figure import Figure
 
-        self.bar = widgets.IntProgress(min=0, max=iters, description="training")
+        self.bar = widgets.IntProgress(min=0, max=iters, description=say("train.bar"))
         self.label = widgets.Label(f"0 / {iters}")
         self.image = widgets.Image(format="png")
         self.fig = Figure(figsize=self.figsize, dpi=80)
@@ -176,7 +187,7 @@ class JupyterReporter(Reporter):
         now = time.perf_counter()
         if now - self.shown_at >= self.bar_seconds:
             self.bar.value, self.shown_at = done, now
-            self.label.value = f"{done} / {self.iters}   loss {loss:.3f}"
+            self.label.value = say("train.progress", done=done, total=self.iters, loss=loss)
 
     def evaluated(self, history):
         self.bar.value = int(history.eval_iters[-1])
@@ -199,7 +210,7 @@ class JupyterReporter(Reporter):
         if self.drawn != len(history.loss):
             self._draw(history)
         self.bar.value, self.bar.bar_style = self.iters, "success"
-        self.label.value = f"done in {history.seconds:.1f} s   test acc {history.test_acc[-1]:.4f}"
+        self.label.value = say("train.bar_done", seconds=history.seconds, test=history.test_acc[-1])
 
     def stopped(self, message):
         self.bar.bar_style, self.label.value = "danger", message
@@ -225,17 +236,20 @@ def plot_history(history, fig=None, figsize=(8, 3)):
     ax_loss, ax_acc = fig.subplots(1, 2)
     for n, (label, h) in enumerate(runs.items()):
         # one run: train C0, test C1; several: one colour per run, test dashed
-        color, test_color, name = f"C{n}", (f"C{n}" if label else "C1"), f"{label} " if label else ""
+        color, test_color, run = f"C{n}", (f"C{n}" if label else "C1"), f"{label} " if label else ""
         its = np.arange(1, len(h.loss) + 1)
         if not label:
             ax_loss.plot(its, h.loss, color=color, alpha=0.3, lw=0.5)
         width = max(1, min(len(h.loss), h.iter_per_epoch) // 10)  # a running mean shows the trend
         smooth = np.convolve(h.loss, np.ones(width) / width, mode="valid")
         ax_loss.plot(its[width - 1 :], smooth, color=color, lw=1.2, label=label or None)
-        ax_acc.plot(h.epochs, h.train_acc, "o-", color=color, ms=3, label=f"{name}train")
-        ax_acc.plot(h.epochs, h.test_acc, "s--", color=test_color, ms=3, label=f"{name}test")
-    ax_loss.set(xlabel="iteration", ylabel="loss", title="mini-batch loss")
-    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0, 1))
+        train_label, test_label = say("train.train_curve", run=run), say("train.test_curve", run=run)
+        ax_acc.plot(h.epochs, h.train_acc, "o-", color=color, ms=3, label=train_label, gid=f"{run}train")
+        ax_acc.plot(h.epochs, h.test_acc, "s--", color=test_color, ms=3, label=test_label, gid=f"{run}test")
+    ax_loss.set(xlabel=say("train.iteration"), ylabel=say("train.loss"), title=say("train.minibatch_loss"))
+    ax_acc.set(
+        xlabel=say("train.epoch_axis"), ylabel=say("train.accuracy"), title=say("train.accuracy"), ylim=(0, 1)
+    )
     if ax_loss.get_legend_handles_labels()[1]:
         ax_loss.legend(fontsize=8)
     ax_acc.legend(fontsize=8, loc="lower right")
@@ -367,13 +381,14 @@ def _stop_if_broken(reporter, network, x_batch, i, optimizer, cause=None):
 
 
 @contextmanager
-def explain_errors(prefix="Cannot train: "):
+def explain_errors(prefix=None):
     """For notebook panels: a ValueError inside is printed as one line, not a traceback.
 
     ``with explain_errors(): train(...)`` prints e.g. ``Cannot train: batch_size 500 is
-    larger than the training data (300 examples)`` and the panel carries on.
+    larger than the training data (300 examples)`` and the panel carries on. ``prefix``:
+    the words before the message (None: "Cannot train: " in the language in use).
     """
     try:
         yield
     except ValueError as exc:
-        print(f"{prefix}{exc}")
+        print(say("train.cannot_train", why=exc) if prefix is None else f"{prefix}{exc}")

@@ -1,6 +1,7 @@
 """Re-execute notebooks in place and normalise what churns, so a re-run gives no git diff.
 
-Usage: python scripts/run_notebooks.py [--fresh] [NOTEBOOK.ipynb ...]   (default: notebooks/*.ipynb)
+Usage: python scripts/run_notebooks.py [--fresh] [NOTEBOOK.ipynb ...]   (default: both editions,
+notebooks/*.ipynb and notebooks/zh/*.ipynb)
 
 Each notebook runs top to bottom in the current environment's kernel with a cell
 timeout (nbclient sometimes misses an ipywidgets reply and would wait forever; on a
@@ -91,7 +92,7 @@ def keep_ignored_outputs(new, old):
 def main(args):
     fresh = "--fresh" in args
     paths = [Path(p).resolve() for p in args if p != "--fresh"] or sorted(
-        (ROOT / "notebooks").glob("*.ipynb")
+        (ROOT / "notebooks").glob("**/*.ipynb")  # both editions: notebooks/ and notebooks/zh/
     )
     for path in paths:
         print(f"executing {path.relative_to(ROOT)}")

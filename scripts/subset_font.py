@@ -1,4 +1,4 @@
-"""Make bplib/fonts/bplib-cjk.otf: the glyphs of every Chinese character the course uses.
+"""Make bplib/words/fonts/bplib-cjk.otf: the glyphs of every Chinese character the course uses.
 
 Usage: python scripts/subset_font.py [SOURCE.ttc]
 SOURCE defaults to Debian's Noto Sans CJK (apt-get install fonts-noto-cjk); face "SC".
@@ -14,8 +14,8 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
-from bplib.fonts import FAMILY, FONT_FILE
 from bplib.words import WORDS
+from bplib.words.fonts import FAMILY, FONT_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"

@@ -1,6 +1,9 @@
 """Chapter 6's pictures, checks and panel: the gradient check, the views of a trained network,
 the exercise's optimizer check and the train-again panel (on small made-up data, not MNIST)."""
 
+import re
+from unicodedata import east_asian_width
+
 import ipywidgets as widgets
 import numpy as np
 import pytest
@@ -27,6 +30,7 @@ from bplib.chapters.ch6_training import (
 )
 from bplib.chapters.solutions import Momentum
 from bplib.training import SGD
+from bplib.words import say, use_language
 
 
 def _data(n=300, width=20, classes=3, seed=0):
@@ -39,8 +43,9 @@ def _data(n=300, width=20, classes=3, seed=0):
 
 def _texts(fig):
     found = [t.get_text() for t in fig.texts]
-    if fig._suptitle is not None:
-        found.append(fig._suptitle.get_text())
+    for label in (fig._suptitle, fig._supxlabel, fig._supylabel):
+        if label is not None:
+            found.append(label.get_text())
     for ax in fig.axes:
         found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()] + [t.get_text() for t in ax.texts]
     return found
@@ -328,22 +333,28 @@ def test_plot_runs_shows_the_latest_runs_only():
 
 
 def _panel_parts(panel):
+    """The panel's controls by setting name (their order, not their words: the same in both
+    languages), its two buttons, progress bar and status line."""
     grid, buttons, messages, picture = panel.children
     go, clear, bar, status = buttons.children
-    return {w.description: w for w in grid.children}, go, clear, bar, status
+    return dict(zip(SETTINGS, grid.children, strict=True)), go, clear, bar, status
 
 
 def test_train_again_panel_trains_on_click_and_clears(capsys):
     panel = train_again_panel(*_data(), hidden_size=5, iters=100, weight_init_std=0.1)
     controls, go, clear, bar, status = _panel_parts(panel)
     assert isinstance(panel, widgets.VBox) and status.value == "press Train"
-    assert controls["iterations"].value == 100 and controls["activation"].value == "relu"
-    controls["batch size"].value = 20
+    assert controls["iters"].value == 100 and controls["activation"].value == "relu"
+    assert [w.description for w in controls.values()] == [
+        "learning rate", "hidden size", "batch size", "iterations", "weight init", "activation"
+    ]  # fmt: skip
+    assert (go.description, clear.description) == ("Train", "Clear runs")
+    controls["batch_size"].value = 20
     go.click()
     assert "run 1: lr 0.1, hidden 5, batch 20, 100 iters, init 0.1, relu" in capsys.readouterr().out
     assert bar.bar_style == "success" and bar.value == 100 and status.value.startswith("done in")
     assert not go.disabled
-    controls["batch size"].value = 1000  # more than the 200 training examples: refused
+    controls["batch_size"].value = 1000  # more than the 200 training examples: refused
     go.click()
     assert "Cannot train: batch_size 1000" in capsys.readouterr().out
     assert bar.bar_style == "danger" and status.value.startswith("refused")
@@ -357,3 +368,178 @@ def test_train_again_panel_refuses_defaults_off_the_sliders():
     with pytest.raises(TypeError, match="unknown settings"):
         train_again_panel(*_data(), epochs=3)
     assert all(SETTINGS[name] in PANEL_CHOICES[name] for name in SETTINGS)
+
+
+def test_plot_runs_lines_carry_language_independent_gids():
+    data, runs = _data(), {}
+    fig = run_and_overlay(None, runs, data, iters=10, hidden_size=4)
+    fig = run_and_overlay(fig, runs, data, iters=10, hidden_size=4, lr=0.01)
+    ax_loss, ax_acc = fig.axes
+    assert [line.get_gid() for line in ax_loss.lines] == ["run 1", "run 2"]
+    assert [line.get_gid() for line in ax_acc.lines] == [
+        "run 1 train",
+        "run 1 test",
+        "run 2 train",
+        "run 2 test",
+    ]
+
+
+# --- the Chinese edition: every word from the catalog (bplib/words/training.py) ---
+
+
+@pytest.fixture
+def chinese():
+    use_language("zh")
+    try:
+        yield
+    finally:
+        use_language("en")
+
+
+def width(text):
+    """Columns ``text`` takes in a terminal: a Chinese character (or full-width sign) counts as two."""
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# names of the book and of code that the Chinese edition keeps as they are
+KEPT = {"mini", "batch", "epoch", "relu", "sigmoid", "update", "params", "TwoLayerNet", "check", "optimizer"}
+KEPT |= {"Momentum", "momentum", "grad"}
+
+
+def _english_words(texts):
+    """Words of four or more Latin letters in ``texts`` that are not names kept in Chinese."""
+    return {w for text in texts for w in re.findall(r"[A-Za-z]{4,}", text)} - KEPT
+
+
+def test_four_steps_figure_in_chinese(chinese):
+    texts = _texts(four_steps_figure())
+    heads = [t for t in texts if t[:1].isdigit()]
+    assert heads == [say(f"ch6.step{k}_head") for k in range(1, 5)]
+    assert heads == ["1  选出 mini-batch", "2  计算梯度", "3  更新参数", "4  重复"]
+    for k in range(1, 5):
+        assert say(f"ch6.step{k}_body") in texts
+    assert say("ch6.four_steps_title") in texts and "The four steps of learning" not in texts
+    assert say("ch6.backprop_lives") in texts
+    assert not _english_words(texts)
+
+
+def test_gradient_table_in_chinese_keeps_its_columns(chinese):
+    net = TwoLayerNet(6, 4, 3, weight_init_std=0.5, dtype=np.float64, seed=1)
+    x, t = np.random.default_rng(2).standard_normal((3, 6)), np.array([0, 2, 1])
+    head, *rows = compare_gradients(net, x, t, repeat=1).table().splitlines()
+    assert head.split() == ["参数", "形状", "相对误差", "|差值|", "的平均值"]
+    assert head.split()[:3] == [say("ch6.parameter"), say("ch6.shape"), say("ch6.relative_error")]
+    assert len(rows) == 4 and rows[0].startswith("W1         (6, 4)")
+    # the headers end where the numbers under them end; the second column starts with its header
+    assert width(head[: head.index("形状")]) == rows[0].index("(6, 4)") == 11
+    error = rows[0].split()[3]  # "W1", "(6,", "4)", then the relative error
+    assert width(head[: head.index("相对误差") + 4]) == rows[0].index(error) + len(error) == 36
+    assert all(width(head) == len(row) == 55 for row in rows)
+
+
+def test_weights_and_digits_figures_in_chinese(chinese):
+    texts = _texts(weights_figure(np.random.default_rng(0).standard_normal((784, 12)), ncols=5))
+    assert say("ch6.unit", k=4) in texts and "神经元 4" in texts and "unit 4" not in texts
+    assert say("ch6.weights_title", n=12) in texts and say("ch6.weights_xlabel") in texts
+    assert say("ch6.pixel_row") in texts
+    texts = _texts(digits_figure(np.zeros((3, 784)), ["甲", "乙", "丙"], "一些数字"))
+    assert "一些数字" in texts and say("ch6.pixel_column") in texts and say("ch6.pixel_row") in texts
+    assert "pixel row" not in texts and not _english_words(texts)
+
+
+def test_confusion_figure_in_chinese(chinese):
+    m = confusion_matrix(np.array([0, 1, 1, 2] * 300), np.array([0, 1, 2, 2] * 300), classes=3)
+    fig = confusion_figure(m)
+    ax, colorbar = fig.axes
+    assert ax.get_xlabel() == say("ch6.predicted_digit") and ax.get_ylabel() == say("ch6.true_digit")
+    assert ax.get_title() == say("ch6.confusion_title", total=1200, diagonal=900)
+    assert ax.get_title() == "1,200 个测试数字的混淆矩阵（对角线上 900 个）"
+    assert colorbar.get_ylabel() == say("ch6.mistakes") == "错误数"
+    assert not _english_words(_texts(fig))
+
+
+def test_check_optimizer_in_chinese(chinese, capsys):
+    assert check_optimizer(Momentum).passed
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        say("ch6.check_optimizer_line", name="Momentum", settings="lr=0.1, momentum=0.9"),
+        say("ch6.pass", steps=4, rule="v ← momentum·v − lr·grad;  W ← W + v"),
+    ]
+    assert out.splitlines()[1].startswith("通过：4 步都符合")
+    result = check_optimizer(_Stub)
+    assert result.message == say("ch6.fail", problem=say("ch6.not_written", why="your code here"))
+    assert result.message == "未通过：还没有写好：your code here"
+    assert capsys.readouterr().out.endswith(result.message + "\n")
+    wrong = check_optimizer(_NoVelocity, verbose=False).message
+    assert wrong.startswith("未通过：第 2 步之后，params['W'] 最多偏离了 ")
+    assert check_optimizer(_ChangesGrads, verbose=False).message == say(
+        "ch6.fail", problem=say("ch6.changed_grads")
+    )
+
+    class DictOnly(Momentum):
+        def update(self, params, grads):
+            if "W" in params:
+                return super().update(params, grads)
+
+    assert check_optimizer(DictOnly, verbose=False).message.startswith(
+        "未通过：在 TwoLayerNet 的 params 上：第 1 步之后"
+    )
+    assert not _english_words([out, wrong])
+
+
+def test_runs_and_their_plot_in_chinese(chinese, capsys):
+    assert run_label(**SETTINGS) == say(
+        "ch6.run_settings", lr=0.1, hidden=50, batch=100, iters=1000, init=0.01, activation="relu"
+    )
+    assert run_label(**SETTINGS) == "学习率 0.1，隐藏层 50，批大小 100，1000 次迭代，权重初始值 0.01，relu"
+    data, runs = _data(), {}
+    empty = run_and_overlay(None, runs, data, iters=10, lr=0.0)
+    assert capsys.readouterr().out.startswith(say("train.cannot_train", why="the learning rate"))
+    assert empty._suptitle.get_text() == say("ch6.runs_none_yet") == "几次训练的比较：还没有训练，请按“训练”"
+    for k in range(SHOWN_RUNS + 1):
+        fig = run_and_overlay(None, runs, data, iters=5, hidden_size=2 + k, batch_size=50)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == say(
+        "ch6.run", n=1, settings=run_label(**{**SETTINGS, "iters": 5, "hidden_size": 2, "batch_size": 50})
+    )
+    assert lines[0].startswith("第 1 次训练：学习率 0.1，隐藏层 2，")
+    assert fig._suptitle.get_text() == say("ch6.runs_latest", shown=SHOWN_RUNS, total=SHOWN_RUNS + 1)
+    ax_loss, ax_acc = fig.axes
+    assert (ax_loss.get_xlabel(), ax_loss.get_ylabel(), ax_loss.get_title()) == (
+        say("train.iteration"), say("ch6.loss_running_mean"), say("train.minibatch_loss")
+    )  # fmt: skip
+    assert (ax_acc.get_xlabel(), ax_acc.get_ylabel(), ax_acc.get_title()) == (
+        say("train.epoch_axis"), say("train.accuracy"), say("ch6.accuracy_title")
+    )  # fmt: skip
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    last = list(runs.values())[-1]
+    assert legend[-1] == say("ch6.run_legend", run=list(runs)[-1], test=last.test_acc[-1])
+    assert legend[-1].startswith("第 7 次训练") and "→  测试准确率 " in legend[-1]
+    assert [line.get_gid() for line in ax_loss.lines][-1] == "run 7"  # found without its words
+    assert not _english_words(_texts(fig) + legend + lines)
+    solo = plot_runs(runs, accuracy=False)
+    assert solo.axes[0].get_ylabel() == "损失（滑动平均）"
+    assert solo._suptitle.get_text().startswith("几次训练的比较")
+
+
+def test_train_again_panel_in_chinese(chinese, capsys):
+    panel = train_again_panel(*_data(), hidden_size=5, iters=100, weight_init_std=0.1)
+    controls, go, clear, bar, status = _panel_parts(panel)
+    assert [w.description for w in controls.values()] == [say(f"ch6.setting_{name}") for name in SETTINGS]
+    assert [w.description for w in controls.values()] == [
+        "学习率", "隐藏层大小", "批大小", "迭代次数", "权重初始值", "激活函数"
+    ]  # fmt: skip
+    buttons = (go.description, clear.description)
+    assert buttons == (say("ch6.train_button"), say("ch6.clear_button")) == ("训练", "清除记录")
+    assert status.value == say("ch6.press_train") == "请按“训练”"
+    controls["batch_size"].value = 20
+    go.click()
+    assert "第 1 次训练：学习率 0.1，隐藏层 5，批大小 20，100 次迭代" in capsys.readouterr().out
+    assert bar.bar_style == "success" and status.value.startswith("完成，用时 ")
+    assert "测试准确率 " in status.value
+    controls["batch_size"].value = 1000
+    go.click()
+    assert capsys.readouterr().out.startswith("无法训练：batch_size 1000")
+    assert bar.bar_style == "danger" and status.value == say("ch6.refused") == "被拒绝：原因见下方"
+    clear.click()
+    assert status.value == "请按“训练”"

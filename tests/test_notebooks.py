@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("**/*.ipynb"))  # both editions
 WIDGET_CALL = re.compile(r"\b(sliders|\w*_panel|interact\w*)\s*\(|\bwidgets\.\w+\(|@interact")
 MARKER = "# NBVAL_IGNORE_OUTPUT"
 

@@ -20,6 +20,7 @@ from bplib.training import (
     plot_history,
     train,
 )
+from bplib.words import say, use_language
 
 
 def _data(n=300, width=20, classes=3, seed=0):
@@ -300,3 +301,128 @@ def test_momentum_trains_faster_than_sgd_at_the_same_learning_rate():
         for name, opt in (("sgd", SGD(0.02)), ("momentum", Momentum(0.02, 0.9)))
     }
     assert runs["momentum"].loss[-20:].mean() < 0.8 * runs["sgd"].loss[-20:].mean()
+
+
+def test_plot_history_lines_carry_language_independent_gids():
+    x, t, xt, tt = _data()
+    h = train(_net(), x, t, xt, tt, iters=20, batch_size=10, reporter=False)
+    assert [line.get_gid() for line in plot_history(h).axes[1].lines] == ["train", "test"]
+    fig = plot_history({"a": h, "b": h})
+    assert [line.get_gid() for line in fig.axes[1].lines] == ["a train", "a test", "b train", "b test"]
+
+
+def test_the_english_lines_are_the_english_editions():
+    x, t, xt, tt = _data()
+    out = io.StringIO()
+    h = train(_net(), x, t, xt, tt, iters=7, batch_size=30, reporter=TextReporter(file=out))
+    first, epoch, done = out.getvalue().splitlines()
+    assert first == "training: 7 iterations, 7 per epoch"
+    assert epoch == (
+        f"epoch   1.00  iter      7  loss {h.loss.mean():.4f}  "
+        f"train acc {h.train_acc[0]:.4f}  test acc {h.test_acc[0]:.4f}"
+    )
+    assert done == f"done in {h.seconds:.1f} s"
+    assert repr(h) == (
+        f"History(7 iterations, 1 evaluations; final train accuracy {h.train_acc[0]:.4f}, "
+        f"test accuracy {h.test_acc[0]:.4f})"
+    )
+    assert repr(History(np.zeros(3), np.zeros(0), np.zeros(0), np.zeros(0), 7)) == (
+        "History(3 iterations, no evaluation yet)"
+    )
+
+
+# --- the Chinese edition: every word from the catalog (bplib/words/training.py) ---
+
+
+@pytest.fixture
+def chinese():
+    use_language("zh")
+    try:
+        yield
+    finally:
+        use_language("en")
+
+
+def test_text_reporter_in_chinese(chinese):
+    x, t, xt, tt = _data()
+    out = io.StringIO()
+    h = train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=TextReporter(file=out))
+    lines = out.getvalue().splitlines()
+    assert lines[0] == say("train.start", iters=25, per_epoch=7) == "训练：25 次迭代，每个 epoch 7 次"
+    loss = h.loss[:7].mean()
+    assert lines[1] == say(
+        "train.epoch", epoch=1.0, done=7, loss=loss, train=h.train_acc[0], test=h.test_acc[0]
+    )
+    assert lines[1].startswith("epoch   1.00  迭代      7  损失 ") and "训练准确率 0." in lines[1]
+    assert lines[4].startswith("epoch   3.57  迭代     25")
+    assert len({len(line) for line in lines[1:5]}) == 1  # the columns line up
+    assert lines[-1] == say("train.done", seconds=h.seconds) and lines[-1].startswith("完成，用时 ")
+    assert repr(h).startswith("History(25 次迭代，测了 4 次准确率；最终训练准确率 ")
+
+
+def test_text_reporter_tells_why_it_stopped_in_chinese(chinese):
+    x, t, xt, tt = _data()
+    out = io.StringIO()
+    with pytest.raises(ValueError, match="diverged"):  # the error itself stays English
+        train(
+            _net(),
+            x * 1e3,
+            t,
+            xt,
+            tt,
+            iters=50,
+            batch_size=10,
+            optimizer=SGD(1e30),
+            reporter=TextReporter(out),
+        )
+    assert out.getvalue().splitlines()[-1].startswith("已停止：training diverged at iteration ")
+
+
+def test_jupyter_reporter_in_chinese(chinese):
+    x, t, xt, tt = _data()
+    rep, seen = JupyterReporter(bar_seconds=0), []
+    step = rep.step
+    rep.step = lambda done, loss: (step(done, loss), seen.append((done, loss, rep.label.value)))
+    h = train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=rep)
+    assert rep.bar.description == say("train.bar") == "训练中"
+    done, loss, label = seen[-1]
+    assert label == say("train.progress", done=done, total=25, loss=loss) and "损失 " in label
+    assert rep.label.value == say("train.bar_done", seconds=h.seconds, test=h.test_acc[-1])
+    assert rep.label.value.startswith("完成，用时 ") and f"测试准确率 {h.test_acc[-1]:.4f}" in rep.label.value
+    loss_ax, acc_ax = rep.fig.axes
+    assert acc_ax.get_title() == say("train.accuracy") == "准确率"
+
+
+def test_plot_history_in_chinese(chinese):
+    x, t, xt, tt = _data()
+    h = train(_net(), x, t, xt, tt, iters=20, batch_size=10, reporter=False)
+    loss_ax, acc_ax = plot_history(h).axes
+    assert [line.get_label() for line in acc_ax.lines] == [
+        say("train.train_curve", run=""),
+        say("train.test_curve", run=""),
+    ]
+    assert [line.get_label() for line in acc_ax.lines] == ["训练数据", "测试数据"]
+    assert [t.get_text() for t in acc_ax.get_legend().get_texts()] == ["训练数据", "测试数据"]
+    assert [loss_ax.get_xlabel(), loss_ax.get_ylabel(), loss_ax.get_title()] == [
+        "迭代次数",
+        "损失",
+        "mini-batch 的损失",
+    ]
+    assert (acc_ax.get_xlabel(), acc_ax.get_ylabel(), acc_ax.get_title()) == ("epoch 数", "准确率", "准确率")
+    acc_ax = plot_history({"lr=0.1": h}).axes[1]
+    assert [line.get_label() for line in acc_ax.lines] == ["lr=0.1 训练数据", "lr=0.1 测试数据"]
+    by_gid = {line.get_gid(): line for line in acc_ax.lines}  # found without their words
+    assert by_gid["lr=0.1 test"] is acc_ax.lines[1]
+
+
+def test_explain_errors_in_chinese(chinese, capsys):
+    with explain_errors():
+        SGD(-1)
+    why = "the learning rate must be a number > 0, got -1"
+    assert capsys.readouterr().out == say("train.cannot_train", why=why) + "\n"
+    with explain_errors():
+        SGD(-1)
+    assert capsys.readouterr().out.startswith("无法训练：the learning rate")
+    with explain_errors(prefix="panel: "):
+        SGD(-1)
+    assert capsys.readouterr().out.startswith("panel: the learning rate")

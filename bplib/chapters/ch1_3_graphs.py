@@ -23,6 +23,7 @@ import numpy as np
 from ..viz.draw import draw
 from ..viz.graph import GRAD_COLOR, fmt, fmt_operand
 from ..viz.sliders import canvas
+from ..words import pad, say
 from .book_graphs import (
     add_node_graph,
     apple_graph,
@@ -38,10 +39,13 @@ FULL = (0.01, 0.01, 0.98, 0.87)  # axes rect of a figure holding one graph
 def gradient_table(graph, estimates=None, digits=4):
     """Text: one row per input with its value and backprop gradient, and the
     finite-difference estimate beside it when ``estimates`` ({input: number}) is given."""
-    head = f"{'input':<14}{'value':>8}{'backprop':>11}"
-    rows = [head + (f"{'finite difference':>20}" if estimates else "")]
+    head = pad(say("table.input"), 14) + pad(say("table.value"), 8, ">") + pad(say("table.backprop"), 11, ">")
+    rows = [head + (pad(say("table.finite_difference"), 20, ">") if estimates else "")]
     for name in graph.inputs:
-        row = f"{graph.nodes[name].label:<14}{fmt(graph.value(name)):>8}{fmt(graph.grad(name), digits):>11}"
+        row = (
+            pad(graph.nodes[name].label, 14)
+            + f"{fmt(graph.value(name)):>8}{fmt(graph.grad(name), digits):>11}"
+        )
         rows.append(row + (f"{fmt(estimates[name], digits):>20}" if estimates else ""))
     return "\n".join(rows)
 
@@ -55,7 +59,7 @@ def _step_picture(fig, graph, step, figsize, **draw_kwargs):
         graph,
         fig.add_axes(FULL),
         reveal=step,
-        title=f"{graph.title}: backward step {step} of {n}",
+        title=say("graph.step_title", title=graph.title, step=step, n=n),
         **draw_kwargs,
     )
     print(graph.describe_step(step))
@@ -69,7 +73,7 @@ def update_apple(fig=None, price=100, count=2, tax=1.1):
     g = apple_graph(price, count, tax)
     fig = canvas(fig, (6.4, 2.4))
     draw(g, fig.add_axes(FULL))
-    print(f"payment = {fmt(g.value('price'))} yen")
+    print(say("apple.payment", price=fmt(g.value("price"))))
     print(gradient_table(g, g.numerical_gradients()))
     return fig
 
@@ -108,7 +112,7 @@ def plot_pass_counts(fig=None, counts=None):
         "o-",
         color="tab:orange",
         ms=4,
-        label="numerical: 2 forward passes per input",
+        label=say("passes.numerical"),
     )
     ax.plot(
         counts.inputs,
@@ -116,12 +120,12 @@ def plot_pass_counts(fig=None, counts=None):
         "o-",
         color="tab:blue",
         ms=4,
-        label="backprop: 1 forward + 1 backward pass",
+        label=say("passes.backprop"),
     )
     ax.set(
-        xlabel="number of inputs",
-        ylabel="passes through the graph",
-        title="Getting every gradient of a shopping basket",
+        xlabel=say("passes.xlabel"),
+        ylabel=say("passes.ylabel"),
+        title=say("passes.title"),
     )
     ax.set_title(ax.get_title(), y=1.0, pad=4)
     ax.grid(alpha=0.3)
@@ -142,14 +146,14 @@ def update_chain(fig=None, x=1.0, y=2.0):
     zs = (xs + y) ** 2
     ax.plot(xs, zs, color="black", lw=1.5, label="z")
     near = np.array([x - 1.5, x + 1.5])
-    ax.plot(near, z + dzdx * (near - x), color=GRAD_COLOR, lw=1.5, label="tangent")
+    ax.plot(near, z + dzdx * (near - x), color=GRAD_COLOR, lw=1.5, label=say("chain.tangent"), gid="tangent")
     ax.plot([x, x, xs[0]], [-2, z, z], ":", color="0.5", lw=1)
     ax.plot([x], [z], "o", color=GRAD_COLOR, ms=5)
     # one tick per axis, at the point: a full set of ticks would double the drawing time
     ax.set_xticks([x], [fmt(x)])
     ax.set_yticks([z], [fmt(z)])
     ax.set(xlabel="x", ylabel="z", xlim=(xs[0], xs[-1]), ylim=(-2, max(12.0, 1.15 * zs.max())))
-    ax.set_title(f"z along x (y = {fmt(y)}): the tangent's slope is {fmt(dzdx)}", y=1.0, pad=4, fontsize=10)
+    ax.set_title(say("chain.title", y=fmt(y), slope=fmt(dzdx)), y=1.0, pad=4, fontsize=10)
     print(f"z = {fmt(z)}   dz/dx = {fmt(dzdx)}   dz/dy = {fmt(g.grad('y'))}   2(x + y) = {fmt(2 * (x + y))}")
     return fig
 
@@ -167,14 +171,10 @@ def update_nodes(fig=None, x=10.0, y=5.0, upstream=1.3):
     draw(add, fig.add_axes((0.0, 0.02, 0.48, 0.84)))
     draw(mul, fig.add_axes((0.52, 0.02, 0.48, 0.84)))
     u, a, b = fmt_operand(upstream), fmt_operand(x), fmt_operand(y)
-    print(
-        f"add:      {fmt(x)} + {b} = {fmt(add.value('z'))}; sends back {fmt(add.grad('x'))} "
-        f"and {fmt(add.grad('y'))} (upstream {fmt(upstream)}, unchanged)"
-    )
-    print(
-        f"multiply: {fmt(x)} × {b} = {fmt(mul.value('z'))}; sends back {u} × {b} = "
-        f"{fmt(mul.grad('x'))} and {u} × {a} = {fmt(mul.grad('y'))} (the inputs swapped)"
-    )
+    gx, gy, z = fmt(add.grad("x")), fmt(add.grad("y")), fmt(add.value("z"))
+    print(say("nodes.add", x=fmt(x), b=b, z=z, gx=gx, gy=gy, upstream=fmt(upstream)))
+    gx, gy, z = fmt(mul.grad("x")), fmt(mul.grad("y")), fmt(mul.value("z"))
+    print(say("nodes.mul", x=fmt(x), b=b, z=z, u=u, a=a, gx=gx, gy=gy))
     return fig
 
 
@@ -193,11 +193,11 @@ def apple_orange_formulas(apple, apple_num, orange, orange_num, tax, upstream=1.
     worked out by hand: {input: (formula, value)}."""
     subtotal = apple * apple_num + orange * orange_num
     return {
-        "apple": ("apple_num · tax", apple_num * tax * upstream),
-        "apple_num": ("apple · tax", apple * tax * upstream),
-        "orange": ("orange_num · tax", orange_num * tax * upstream),
-        "orange_num": ("orange · tax", orange * tax * upstream),
-        "tax": ("apple · apple_num + orange · orange_num", subtotal * upstream),
+        "apple": (say("formula.apple"), apple_num * tax * upstream),
+        "apple_num": (say("formula.apple_num"), apple * tax * upstream),
+        "orange": (say("formula.orange"), orange_num * tax * upstream),
+        "orange_num": (say("formula.orange_num"), orange * tax * upstream),
+        "tax": (say("formula.tax"), subtotal * upstream),
     }
 
 
@@ -207,10 +207,10 @@ def update_apple_orange(fig=None, apple=100, apple_num=2, orange=150, orange_num
     g = apple_orange_graph(apple, apple_num, orange, orange_num, tax, upstream)
     fig = canvas(fig, (7.2, 3.4))
     draw(g, fig.add_axes(FULL))
-    print(f"payment = {fmt(g.value('price'))} yen, upstream gradient {fmt(upstream)}")
-    print(f"{'input':<14}{'backprop':>10}   formula (× upstream)")
+    print(say("apple.payment_upstream", price=fmt(g.value("price")), upstream=fmt(upstream)))
+    print(pad(say("table.input"), 14) + pad(say("table.backprop"), 10, ">") + "   " + say("table.formula"))
     for name, (formula, value) in apple_orange_formulas(
         apple, apple_num, orange, orange_num, tax, upstream
     ).items():
-        print(f"{g.nodes[name].label:<14}{fmt(g.grad(name)):>10}   {formula} = {fmt(value)}")
+        print(pad(g.nodes[name].label, 14) + f"{fmt(g.grad(name)):>10}   {formula} = {fmt(value)}")
     return fig

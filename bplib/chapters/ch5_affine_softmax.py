@@ -18,6 +18,7 @@ from ..layers import SoftmaxWithLoss
 from ..viz.draw import draw
 from ..viz.graph import fmt_shape
 from ..viz.sliders import canvas
+from ..words import say
 from .book_graphs import affine_graph, softmax_with_loss_graph
 
 CLASS_COLORS = {"y": "tab:blue", "t": "0.6", "y − t": "#c0392b"}
@@ -48,20 +49,20 @@ def update_softmax_loss(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3):
         ax.bar(classes + offset, values, width=0.25, color=CLASS_COLORS[name], label=name)
     ax.axhline(0, color="black", lw=0.8)
     ax.set(
-        title=f"Softmax-with-Loss: true class {true_class}, loss L = {loss:.3f}",
-        xlabel="class k (its score a_k)",
-        ylabel="probability / gradient",
+        title=say("ch5.softmax_loss_title", k=true_class, loss=loss),
+        xlabel=say("ch5.class_axis"),
+        ylabel=say("ch5.probability_gradient"),
         xlim=(0.5, 3.5),
         ylim=(-1.1, 1.1),
         yticks=[-1, 0, 1],  # few ticks and short labels: each is drawn again on every slider move
     )
-    ax.set_xticks(classes, [f"class {k} (a{k} = {v:.1f})" for k, v in zip(classes, a, strict=True)])
+    ax.set_xticks(classes, [say("ch5.class_tick", k=k, a=v) for k, v in zip(classes, a, strict=True)])
     for x, name in zip((0.6, 0.75, 0.9), CLASS_COLORS, strict=True):  # a legend: cheaper to redraw
         ax.text(x, -0.95, name, color=CLASS_COLORS[name], fontweight="bold")
     ax.grid(alpha=0.3, axis="y")
     for name, values in (("y    ", y), ("t    ", t), ("y - t", grad)):
         print(f"{name} = " + "  ".join(signed(v) for v in values))
-    print(f"loss  = {loss:.4f}")
+    print(say("ch5.loss_line", loss=loss))
     return fig
 
 
@@ -69,10 +70,10 @@ def affine_shape_lines(n, d, m):
     """The shapes of Y = X·W + B and of its backward formulas, for X (n, d), W (d, m), one per line."""
     f = fmt_shape
     return [
-        f"forward   Y = X·W + B   {f((n, d))}·{f((d, m))} + {f((m,))} -> {f((n, m))}",
-        f"backward  dX = dY·Wᵀ    {f((n, m))}·{f((m, d))} -> {f((n, d))}, the shape of X",
-        f"          dW = Xᵀ·dY    {f((d, n))}·{f((n, m))} -> {f((d, m))}, the shape of W",
-        f"          dB = Σ rows   {f((n, m))} summed over axis 0 -> {f((m,))}, the shape of B",
+        say("ch5.shapes_forward", x=f((n, d)), w=f((d, m)), b=f((m,)), y=f((n, m))),
+        say("ch5.shapes_dx", dy=f((n, m)), wt=f((m, d)), x=f((n, d))),
+        say("ch5.shapes_dw", xt=f((d, n)), dy=f((n, m)), w=f((d, m))),
+        say("ch5.shapes_db", dy=f((n, m)), b=f((m,))),
     ]
 
 
@@ -88,7 +89,7 @@ def update_affine_shapes(fig=None, N=4, input_size=2, output_size=3):
     rng = np.random.default_rng(0)
     g = affine_graph(rng.standard_normal((n, d)), rng.standard_normal((d, m)), np.zeros(m))
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.87))
-    draw(g, ax, labels="shapes", title=f"Affine shapes: N = {n}, input size {d}, output size {m}")
+    draw(g, ax, labels="shapes", title=say("ch5.affine_shapes_title", n=n, d=d, m=m))
     print("\n".join(affine_shape_lines(n, d, m)))
     return fig
 
@@ -107,12 +108,12 @@ def softmax_graph_figure(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3, step=No
         raise ValueError(f"softmax_graph_figure: step must be in 0 .. {n}, got {step!r}")
     fig = canvas(fig, (12, 4.2))
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.91))
-    title = f"Softmax-with-Loss, true class {true_class}: backward step {shown} of {n}"
+    title = say("ch5.softmax_graph_title", k=true_class, step=shown, n=n)
     draw(g, ax, reveal=None if step is None else shown, title=title)
     if shown < n:
         print(g.describe_step(shown))
     else:
         grads = "  ".join(signed(g.grad(f"a{k}"), 4) for k in (1, 2, 3))
-        print(f"step {n}: backward done; the gradients reaching a1, a2, a3 are y − t = {grads}")
-    print(f"loss L = {float(g.value('L')):.4f}")
+        print(say("ch5.backward_done", n=n, grads=grads))
+    print(say("ch5.loss_l_line", loss=float(g.value("L"))))
     return fig

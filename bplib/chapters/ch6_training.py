@@ -26,14 +26,15 @@ from ..gradcheck import relative_error
 from ..network import TwoLayerNet
 from ..training import SGD, Reporter, explain_errors, train
 from ..viz.sliders import canvas, clear_figure, new_figure
+from ..words import pad, say
 
 # --- the four steps ---
 
-STEPS = (
-    ("1  mini-batch", "pick a few random\ntraining examples"),
-    ("2  gradient", "backprop: one forward and\none backward pass"),
-    ("3  update", "W ← W − η · ∂L/∂W\nfor every parameter"),
-    ("4  repeat", "until the loss\nstops falling"),
+STEPS = (  # the catalog keys of each box's head and body (bplib/words/training.py)
+    ("ch6.step1_head", "ch6.step1_body"),
+    ("ch6.step2_head", "ch6.step2_body"),
+    ("ch6.step3_head", "ch6.step3_body"),
+    ("ch6.step4_head", "ch6.step4_body"),
 )
 
 
@@ -43,20 +44,20 @@ def four_steps_figure(fig=None):
     ax = fig.add_axes((0, 0, 1, 0.9))
     ax.set(xlim=(0, 10), ylim=(0, 4.6))
     ax.set_axis_off()
-    fig.suptitle("The four steps of learning", y=0.97)
+    fig.suptitle(say("ch6.four_steps_title"), y=0.97)
     centres = [(2.5, 3.4), (7.5, 3.4), (7.5, 1.1), (2.5, 1.1)]
     for k, ((x, y), (head, body)) in enumerate(zip(centres, STEPS, strict=True)):
         colour = "#fde2c8" if k == 1 else "#e8eef7"
         ax.add_patch(
             FancyBboxPatch((x - 1.7, y - 0.8), 3.4, 1.6, boxstyle="round,pad=0.05", fc=colour, ec="0.3")
         )
-        ax.text(x, y + 0.4, head, ha="center", va="center", fontweight="bold")
-        ax.text(x, y - 0.25, body, ha="center", va="center", fontsize=9)
+        ax.text(x, y + 0.4, say(head), ha="center", va="center", fontweight="bold")
+        ax.text(x, y - 0.25, say(body), ha="center", va="center", fontsize=9)
     for (x0, y0), (x1, y1) in zip(centres, centres[1:] + centres[:1], strict=True):
         start = (x0 + 1.8 * np.sign(x1 - x0), y0 + 0.9 * np.sign(y1 - y0))
         end = (x1 - 1.8 * np.sign(x1 - x0), y1 - 0.9 * np.sign(y1 - y0))
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18, color="0.3", lw=1.5))
-    ax.text(5, 2.25, "backprop lives\nin step 2", ha="center", va="center", fontsize=9, color="#b35900")
+    ax.text(5, 2.25, say("ch6.backprop_lives"), ha="center", va="center", fontsize=9, color="#b35900")
     return fig
 
 
@@ -87,7 +88,9 @@ class GradientComparison:
         return self.seconds["numerical"] / self.seconds["backprop"]
 
     def table(self):
-        rows = [f"{'parameter':<10} {'shape':<10} {'relative error':>14} {'mean |difference|':>18}"]
+        head = (pad(say("ch6.parameter"), 10), pad(say("ch6.shape"), 10))
+        head += (pad(say("ch6.relative_error"), 14, ">"), pad(say("ch6.mean_difference"), 18, ">"))
+        rows = [" ".join(head)]
         for name, err in self.relative.items():
             shape = str(self.sizes[name])
             rows.append(f"{name:<10} {shape:<10} {err:>14.1e} {self.mean_abs[name]:>18.1e}")
@@ -182,10 +185,10 @@ def weights_figure(W1, ncols=10, fig=None):
     for k, (ax, image) in enumerate(zip(_image_grid(fig, len(images), ncols), images, strict=True)):
         limit = max(float(np.abs(image).max()), 1e-12)
         ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(f"unit {k + 1}", fontsize=7, pad=2)
-    fig.suptitle(f"First-layer weights W1: one 28×28 image per hidden unit ({len(images)} units)")
-    fig.supxlabel("pixel column (red: positive weight, blue: negative)", fontsize=9, y=0.01)
-    fig.supylabel("pixel row", fontsize=9, x=0.0)
+        ax.set_title(say("ch6.unit", k=k + 1), fontsize=7, pad=2)
+    fig.suptitle(say("ch6.weights_title", n=len(images)))
+    fig.supxlabel(say("ch6.weights_xlabel"), fontsize=9, y=0.01)
+    fig.supylabel(say("ch6.pixel_row"), fontsize=9, x=0.0)
     fig.images_shown = images
     return fig
 
@@ -201,8 +204,8 @@ def digits_figure(images, titles, title, ncols=10, fig=None):
         ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(text, fontsize=8, pad=2)
     fig.suptitle(title)
-    fig.supxlabel("pixel column", fontsize=9, y=0.01)
-    fig.supylabel("pixel row", fontsize=9, x=0.0)
+    fig.supxlabel(say("ch6.pixel_column"), fontsize=9, y=0.01)
+    fig.supylabel(say("ch6.pixel_row"), fontsize=9, x=0.0)
     return fig
 
 
@@ -267,9 +270,9 @@ def confusion_figure(matrix, fig=None):
             )
     ax.set_xticks(range(k))
     ax.set_yticks(range(k))
-    ax.set(xlabel="predicted digit", ylabel="true digit")
-    ax.set_title(f"Confusion matrix on {matrix.sum():,} test digits ({np.trace(matrix):,} on the diagonal)")
-    fig.colorbar(image, cax=fig.add_axes((0.84, 0.1, 0.025, 0.8)), label="mistakes")
+    ax.set(xlabel=say("ch6.predicted_digit"), ylabel=say("ch6.true_digit"))
+    ax.set_title(say("ch6.confusion_title", total=int(matrix.sum()), diagonal=int(np.trace(matrix))))
+    fig.colorbar(image, cax=fig.add_axes((0.84, 0.1, 0.025, 0.8)), label=say("ch6.mistakes"))
     return fig
 
 
@@ -347,20 +350,20 @@ def check_optimizer(cls, rule="momentum", lr=0.1, momentum=0.9, steps=4, seed=0,
         got, grads_changed = _run_steps(cls(**kwargs), {key: v.copy() for key, v in params.items()}, grads)
         message = _compare(got, expected, 1e-12)
         if not message and grads_changed:
-            message = "update changed the gradient arrays it was given; it must only change params"
+            message = say("ch6.changed_grads")
         if not message:
             net_got, _ = _run_steps(cls(**kwargs), net.params, net_grads)
             found = _compare(net_got, net_expected, 1e-5)
-            message = f"on a TwoLayerNet's params: {found}" if found else ""
+            message = say("ch6.on_network_params", problem=found) if found else ""
     except NotImplementedError as missing:
-        message = f"not written yet: {missing}"
+        message = say("ch6.not_written", why=missing)
     except Exception as error:  # a learner's bug: report it in one line, no traceback
         message = f"{type(error).__name__}: {error}"
     passed = not message
-    summary = f"PASS: {steps} steps match {RULES[rule]}" if passed else f"FAIL: {message}"
+    summary = say("ch6.pass", steps=steps, rule=RULES[rule]) if passed else say("ch6.fail", problem=message)
     if verbose:
         settings = ", ".join(f"{k}={v}" for k, v in kwargs.items())
-        print(f"check_optimizer({name}) with {settings}")
+        print(say("ch6.check_optimizer_line", name=name, settings=settings))
         print(summary)
     return OptimizerCheck(passed, summary)
 
@@ -370,10 +373,10 @@ def _compare(got, expected, tol):
     for step, (g, e) in enumerate(zip(got, expected, strict=True), start=1):
         for key in e:
             if key not in g or np.shape(g[key]) != e[key].shape:
-                return f"after step {step}, params[{key!r}] is missing or changed shape"
+                return say("ch6.missing_param", step=step, name=repr(key))
             diff = float(np.max(np.abs(g[key] - e[key])))
             if not diff <= tol * max(1.0, float(np.max(np.abs(e[key])))):
-                return f"after step {step}, params[{key!r}] is off by up to {diff:.2e}"
+                return say("ch6.param_off", step=step, name=repr(key), diff=diff)
     return ""
 
 
@@ -393,9 +396,14 @@ LOSS_CAP = 3.0  # the loss axis stops here: an untrained 10-class network starts
 
 def run_label(lr, hidden_size, batch_size, iters, weight_init_std, activation):
     """The settings of a run as one short line, e.g. 'lr 0.1, hidden 50, batch 100, ...'."""
-    return (
-        f"lr {lr:g}, hidden {hidden_size}, batch {batch_size}, {iters} iters, "
-        f"init {weight_init_std:g}, {activation}"
+    return say(
+        "ch6.run_settings",
+        lr=lr,
+        hidden=hidden_size,
+        batch=batch_size,
+        iters=iters,
+        init=weight_init_std,
+        activation=activation,
     )
 
 
@@ -455,7 +463,7 @@ def run_and_overlay(fig, runs, data, seed=0, reporter=False, **settings):
             train_acc=np.concatenate([[untrained.accuracy(x_train, t_train)], history.train_acc]),
             test_acc=np.concatenate([[untrained.accuracy(x_test, t_test)], history.test_acc]),
         )
-        label = f"run {len(runs) + 1}: {run_label(**s)}"
+        label = say("ch6.run", n=len(runs) + 1, settings=run_label(**s))
         runs[label] = history
         print(label)
     return plot_runs(runs, fig)
@@ -476,25 +484,34 @@ def plot_runs(runs, fig=None, accuracy=True):
     shown = list(runs.items())[-SHOWN_RUNS:]
     n0 = len(runs) - len(shown)
     for n, (label, h) in enumerate(shown, start=n0):
-        colour, legend = f"C{n % 10}", f"{label}  →  test {h.test_acc[-1]:.1%}"
+        colour, legend = f"C{n % 10}", say("ch6.run_legend", run=label, test=h.test_acc[-1])
         width = max(1, min(len(h.loss), h.iter_per_epoch) // 10)
         smooth = np.convolve(h.loss, np.ones(width) / width, mode="valid")
-        ax_loss.plot(np.arange(width, len(h.loss) + 1), smooth, color=colour, lw=1.2, label=legend)
+        ax_loss.plot(
+            np.arange(width, len(h.loss) + 1), smooth, color=colour, lw=1.2, label=legend, gid=f"run {n + 1}"
+        )
         if ax_acc is not None:
-            ax_acc.plot(h.epochs, h.train_acc, ":", color=colour, lw=1)
-            ax_acc.plot(h.epochs, h.test_acc, "o-", color=colour, ms=3)
-    ax_loss.set(xlabel="iteration", ylabel="loss (running mean)", title="mini-batch loss")
+            ax_acc.plot(h.epochs, h.train_acc, ":", color=colour, lw=1, gid=f"run {n + 1} train")
+            ax_acc.plot(h.epochs, h.test_acc, "o-", color=colour, ms=3, gid=f"run {n + 1} test")
+    ax_loss.set(
+        xlabel=say("train.iteration"), ylabel=say("ch6.loss_running_mean"), title=say("train.minibatch_loss")
+    )
     ax_loss.set_ylim(0, min(LOSS_CAP, ax_loss.get_ylim()[1]))  # a wild run must not flatten the others
     ax_loss.grid(alpha=0.3)
     if ax_acc is not None:
-        ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy: test solid, train dotted", ylim=(0, 1))
+        ax_acc.set(
+            xlabel=say("train.epoch_axis"),
+            ylabel=say("train.accuracy"),
+            title=say("ch6.accuracy_title"),
+            ylim=(0, 1),
+        )
         ax_acc.grid(alpha=0.3)
     if shown:
-        more = f" (the latest {len(shown)} of {len(runs)})" if n0 else ""
-        fig.suptitle(f"Training runs compared{more}")
+        latest = say("ch6.runs_latest", shown=len(shown), total=len(runs))
+        fig.suptitle(latest if n0 else say("ch6.runs_compared"))
         fig.legend(loc="outside lower center", fontsize=8, ncols=1)
     else:
-        fig.suptitle("Training runs compared: none yet, press Train")
+        fig.suptitle(say("ch6.runs_none_yet"))
     return fig
 
 
@@ -512,14 +529,14 @@ class _BarReporter(Reporter):
         now = time.perf_counter()
         if now - self.shown_at >= 0.3:
             self.bar.value, self.shown_at = done, now
-            self.label.value = f"{done} / {self.bar.max}   loss {loss:.3f}"
+            self.label.value = say("train.progress", done=done, total=self.bar.max, loss=loss)
 
     def finish(self, history):
         self.bar.value, self.bar.bar_style = self.bar.max, "success"
-        self.label.value = f"done in {history.seconds:.1f} s, test accuracy {history.test_acc[-1]:.2%}"
+        self.label.value = say("ch6.panel_done", seconds=history.seconds, test=history.test_acc[-1])
 
     def stopped(self, message):
-        self.bar.bar_style, self.label.value = "danger", "stopped"
+        self.bar.bar_style, self.label.value = "danger", say("ch6.panel_stopped")
 
 
 PANEL_CHOICES = {  # the panel's slider positions
@@ -553,26 +570,26 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
                 f"(PANEL_CHOICES[{name!r}])"
             )
     style, layout = {"description_width": "110px"}, {"width": "380px"}
-    names = {
-        "lr": "learning rate",
-        "hidden_size": "hidden size",
-        "batch_size": "batch size",
-        "iters": "iterations",
-        "weight_init_std": "weight init",
-    }
     controls = {
         name: widgets.SelectionSlider(
-            options=PANEL_CHOICES[name], value=s[name], description=label, style=style, layout=layout
+            options=PANEL_CHOICES[name],
+            value=s[name],
+            description=say(f"ch6.setting_{name}"),
+            style=style,
+            layout=layout,
         )
-        for name, label in names.items()
+        for name in ("lr", "hidden_size", "batch_size", "iters", "weight_init_std")
     }
     controls["activation"] = widgets.ToggleButtons(
-        options=PANEL_CHOICES["activation"], value=s["activation"], description="activation", style=style
+        options=PANEL_CHOICES["activation"],
+        value=s["activation"],
+        description=say("ch6.setting_activation"),
+        style=style,
     )
-    go = widgets.Button(description="Train", button_style="primary", icon="play")
-    clear = widgets.Button(description="Clear runs", icon="trash")
+    go = widgets.Button(description=say("ch6.train_button"), button_style="primary", icon="play")
+    clear = widgets.Button(description=say("ch6.clear_button"), icon="trash")
     bar = widgets.IntProgress(min=0, max=1, value=0, layout={"width": "300px"})
-    status = widgets.Label("press Train")
+    status = widgets.Label(say("ch6.press_train"))
     messages, picture = widgets.Output(), widgets.Output()
     runs, fig, data = {}, new_figure((9, 4.6)), (x_train, t_train, x_test, t_test)
 
@@ -589,7 +606,7 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
             with messages:
                 run_and_overlay(fig, runs, data, reporter=_BarReporter(bar, status), **values)
             if len(runs) == count:
-                bar.bar_style, status.value = "danger", "refused: see the message below"
+                bar.bar_style, status.value = "danger", say("ch6.refused")
             show()
         finally:
             go.disabled = False
@@ -597,7 +614,7 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
     def on_clear(_button):
         runs.clear()
         messages.clear_output()
-        bar.value, bar.bar_style, status.value = 0, "", "press Train"
+        bar.value, bar.bar_style, status.value = 0, "", say("ch6.press_train")
         plot_runs(runs, fig)
         show()
 

@@ -57,6 +57,7 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..layers import AddLayer, MulLayer
+from ..words import pad, say
 from .nodes import (
     DotLayer,
     ExpLayer,
@@ -194,8 +195,8 @@ class Graph:
     backward order).
     """
 
-    def __init__(self, title="computational graph", output=None, spacing=(1.9, 1.0)):
-        self.title, self._output = title, output
+    def __init__(self, title=None, output=None, spacing=(1.9, 1.0)):
+        self.title, self._output = say("graph.title") if title is None else title, output
         self.spacing = spacing  # (between columns, between rows) in the drawing
         self.nodes = {}
         self.forward_passes = self.backward_passes = 0
@@ -413,10 +414,14 @@ class Graph:
 
     def table(self, digits=4):
         """One line per input: value, backprop gradient (text)."""
-        rows = [f"{'input':<14}{'value':>10}{'gradient':>12}"]
+        rows = [
+            pad(say("table.input"), 14)
+            + pad(say("table.value"), 10, ">")
+            + pad(say("table.gradient"), 12, ">")
+        ]
         for name in self.inputs:
             rows.append(
-                f"{self.nodes[name].label:<14}{fmt(self.value(name), digits):>10}"
+                pad(self.nodes[name].label, 14) + f"{fmt(self.value(name), digits):>10}"
                 f"{fmt(self.grad(name), digits):>12}"
             )
         return "\n".join(rows)
@@ -429,10 +434,10 @@ class Graph:
             raise ValueError(f"step {k} is outside 0 .. {self.n_steps}")
         out = self.output
         if k == 0:
-            return "forward pass done; backward not started"
+            return say("graph.not_started")
         if k == 1:
-            return f"step 1: start with d{out}/d{out} = {fmt(self.dout)} on the output arrow"
+            return say("graph.step1", out=out, dout=fmt(self.dout))
         name = self.steps[k - 2]
         node = self.nodes[name]
         sent = ", ".join(fmt(self._edge_grads.get((name, j))) or "-" for j in range(len(node.inputs)))
-        return f"step {k}: the '{node.label}' node gets {fmt(self.grads.get(name))} and sends {sent}"
+        return say("graph.step", k=k, label=node.label, grad=fmt(self.grads.get(name)), sent=sent)

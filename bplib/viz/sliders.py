@@ -16,6 +16,8 @@ from IPython.core.pylabtools import select_figure_formats
 from IPython.display import Image, display
 from matplotlib.figure import Figure
 
+from ..words import say
+
 
 def _show_figures_as_png():
     """In a Jupyter kernel, display any Figure (also ones pyplot does not know) as PNG."""
@@ -127,5 +129,5 @@ def update_demo(fig=None, slope=1.0):
     ax.plot(x, slope * x, color="tab:blue")
     ax.set(xlim=(-2, 2), ylim=(-6, 6), xlabel="x", ylabel="y", title=f"y = {slope:.1f} · x")
     ax.grid(alpha=0.3)
-    print(f"slope = {slope:.1f}: at x = 2 the line is at y = {2 * slope:.1f}")
+    print(say("demo.line", slope=f"{slope:.1f}", y=f"{2 * slope:.1f}"))
     return fig

@@ -5,8 +5,9 @@ A notebook picks its language once, in its first code cell::
     bplib.use_language("zh")   # or "en"
 
 and from then on every figure title, axis label, legend, node caption, table and printed
-line that bplib draws uses ``words.say(key)``. A key missing from either language is a
-KeyError in the tests (``tests/test_words.py``), never a silent English label.
+line that bplib draws uses ``say(key)``. The words themselves are in ``graphs.py`` and
+``training.py`` beside this file, each entry ``key: {"en": ..., "zh": ...}``; a key without
+both languages fails ``tests/test_words.py``, never a silent English label.
 """
 
 LANGUAGES = ("en", "zh")
@@ -35,5 +36,28 @@ def say(key, **values):
     return text.format(**values) if values else text
 
 
-# key -> {"en": ..., "zh": ...}. Grouped by where the learner meets them.
-WORDS = {}
+def _merge(*catalogs):
+    words = {}
+    for catalog in catalogs:
+        clash = words.keys() & catalog.keys()
+        if clash:
+            raise KeyError(f"words: keys defined twice: {sorted(clash)}")
+        words.update(catalog)
+    return words
+
+
+# key -> {"en": ..., "zh": ...}, one catalog per part of bplib (imported last: they are plain data)
+from .graphs import WORDS as _GRAPHS  # noqa: E402  (graphs, chapters 1-3, gradient checks, sliders)
+from .training import WORDS as _TRAINING  # noqa: E402  (chapters 4-6, training)
+
+WORDS = _merge(_GRAPHS, _TRAINING)
+
+
+def pad(text, width, align="<"):
+    """``text`` padded with spaces to ``width`` columns, a Chinese character counting as two,
+    so that printed tables line up in both languages. align: "<" (left) or ">" (right)."""
+    from unicodedata import east_asian_width
+
+    text = str(text)
+    room = max(width - sum(2 if east_asian_width(c) in "WF" else 1 for c in text), 0) * " "
+    return text + room if align == "<" else room + text

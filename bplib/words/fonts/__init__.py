@@ -13,10 +13,15 @@ FAMILY = "bplib CJK"  # the subset's own name: a modified font must not keep the
 
 
 def use_cjk_font():
-    """Let matplotlib fall back to the bundled CJK font for glyphs DejaVu Sans lacks."""
+    """Let matplotlib fall back to the bundled CJK font for glyphs the Latin font lacks.
+
+    matplotlib (>= 3.6) falls back glyph by glyph along ``font.family`` when it is a list of
+    families: Latin letters and digits keep the look of the English edition.
+    """
     from matplotlib import font_manager, rcParams
 
     if FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(str(FONT_FILE))
-    fallback = [name for name in rcParams["font.sans-serif"] if name != FAMILY]
-    rcParams["font.sans-serif"] = fallback[:1] + [FAMILY] + fallback[1:]
+    families = [f for f in rcParams["font.family"] if f != FAMILY]
+    latin = rcParams["font.sans-serif"][0] if families in (["sans-serif"], []) else None
+    rcParams["font.family"] = ([latin] if latin else families) + [FAMILY]

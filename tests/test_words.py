@@ -1,0 +1,184 @@
+"""One program, two languages: the word catalog, the font, and the two editions' code cells."""
+
+import io
+import json
+import re
+import tokenize
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+import bplib
+from bplib.words import LANGUAGES, WORDS, language, pad, say, use_language
+from bplib.words.fonts import FONT_FILE
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGLISH = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHINESE = ROOT / "notebooks" / "zh"
+
+
+@pytest.fixture
+def chinese():
+    use_language("zh")
+    yield
+    use_language("en")
+
+
+def test_every_word_has_both_languages():
+    for key, entry in WORDS.items():
+        assert set(entry) == set(LANGUAGES), key
+        assert all(isinstance(text, str) and text.strip() for text in entry.values()), key
+        fields = {lang: set(re.findall(r"{(\w*)", text)) for lang, text in entry.items()}
+        assert fields["en"] == fields["zh"], f"{key}: the two languages fill different fields"
+
+
+def test_chinese_words_are_chinese():
+    for key, entry in WORDS.items():
+        if re.search(r"[A-Za-z]{4,}", re.sub(r"{[^}]*}", "", entry["en"])):  # English words to translate
+            assert re.search(r"[\u4e00-\u9fff]", entry["zh"]), f"{key}: {entry['zh']!r} has no Chinese"
+
+
+def test_say_follows_the_language_and_a_missing_key_fails(chinese):
+    assert language() == "zh" and say("label.payment") == "支付金额"
+    use_language("en")
+    assert say("label.payment") == "payment"
+    with pytest.raises(KeyError):
+        say("no.such.key")
+    with pytest.raises(ValueError, match="'fr' is not one of"):
+        use_language("fr")
+    assert language() == "en"
+
+
+def test_pad_counts_chinese_characters_as_two_columns():
+    assert pad("输入", 6) == "输入  " and pad("ab", 4, ">") == "  ab" and pad("toolong", 3) == "toolong"
+
+
+def _chinese_text():
+    text = [entry["zh"] for entry in WORDS.values()]
+    for path in sorted(CHINESE.glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                text.append("".join(cell["source"]))
+    return "".join(text)
+
+
+def test_the_bundled_font_has_every_chinese_character_of_the_course():
+    cmap = TTFont(FONT_FILE).getBestCmap()
+    missing = sorted({c for c in _chinese_text() if ord(c) > 0x2E7F and ord(c) not in cmap})
+    assert not missing, f"run scripts/subset_font.py: the font lacks {''.join(missing)}"
+
+
+def test_the_font_ships_with_its_license():
+    license_text = (FONT_FILE.parent / "OFL.txt").read_text()
+    assert "SIL OPEN FONT LICENSE" in license_text and "Adobe" in license_text
+    assert FONT_FILE.stat().st_size < 1_000_000  # a subset, not the 16 MB family
+
+
+# --- the two editions run the same programs ---------------------------------------------
+def _program(source):
+    """The token stream of a cell without its comments and string contents."""
+    tokens = []
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+        if tok.type in (tokenize.COMMENT, tokenize.NL):
+            continue
+        tokens.append("<str>" if tok.type == tokenize.STRING else tok.string)
+    return tokens
+
+
+def _code_cells(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_every_chapter_has_a_chinese_edition():
+    assert [p.name for p in sorted(CHINESE.glob("*.ipynb"))] == [p.name for p in ENGLISH]
+
+
+@pytest.mark.parametrize("english", ENGLISH, ids=lambda p: p.stem)
+def test_chinese_code_cells_equal_the_english_apart_from_strings_and_comments(english):
+    en, zh = _code_cells(english), _code_cells(CHINESE / english.name)
+    assert len(en) == len(zh), f"{english.name}: {len(en)} English code cells, {len(zh)} Chinese"
+    for k, (a, b) in enumerate(zip(en, zh, strict=True), start=1):
+        where = f"{english.name} code cell {k}"
+        assert _program("".join(a["source"])) == _program("".join(b["source"])), where
+        assert a["metadata"].get("tags", []) == b["metadata"].get("tags", []), where
+
+
+@pytest.mark.parametrize("english", ENGLISH, ids=lambda p: p.stem)
+def test_each_edition_picks_its_language_in_its_first_code_cell(english):
+    for path, lang in ((english, "en"), (CHINESE / english.name, "zh")):
+        first = "".join(_code_cells(path)[0]["source"])
+        assert f'bplib.use_language("{lang}")' in first, path
+
+
+def test_the_same_program_test_catches_a_changed_line():
+    assert _program('x = 1  # one\nprint("a")') == _program('x = 1  # 一\nprint("甲")')
+    assert _program("x = 1") != _program("x = 2")
+
+
+# --- what a Chinese learner sees ----------------------------------------------------------
+UPDATES = [
+    ("bplib.viz.sliders", "update_demo", {}),
+    ("bplib.chapters.ch1_3_graphs", "update_apple", {}),
+    ("bplib.chapters.ch1_3_graphs", "update_chain", {}),
+    ("bplib.chapters.ch1_3_graphs", "update_chain_steps", {}),
+    ("bplib.chapters.ch1_3_graphs", "update_nodes", {}),
+    ("bplib.chapters.ch1_3_graphs", "update_apple_steps", {"step": 2}),
+    ("bplib.chapters.ch1_3_graphs", "update_apple_orange_steps", {"step": 0}),
+    ("bplib.chapters.ch1_3_graphs", "update_apple_orange", {}),
+    ("bplib.chapters.ch4_activations", "update_relu", {}),
+    ("bplib.chapters.ch4_activations", "update_sigmoid", {}),
+    ("bplib.chapters.ch4_activations", "update_vanishing", {}),
+    ("bplib.chapters.ch5_affine_softmax", "update_affine_shapes", {}),
+    ("bplib.chapters.ch5_affine_softmax", "update_softmax_loss", {}),
+]
+# Names that stay as they are in the Chinese edition: layers, functions, symbols.
+KEPT = {
+    "ReLU",
+    "Relu",
+    "relu",
+    "Sigmoid",
+    "sigmoid",
+    "Affine",
+    "Softmax",
+    "Loss",
+    "softmax",
+    "with",
+    "tanh",
+    "exp",
+    "log",
+}
+
+
+def _texts(fig):
+    found = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            found += [t.get_text() for t in legend.get_texts()]
+    return [t for t in found if t]
+
+
+@pytest.mark.parametrize(("module", "name", "kwargs"), UPDATES, ids=lambda v: v if isinstance(v, str) else "")
+def test_chinese_figures_and_printouts_carry_no_english_words(chinese, capsys, module, name, kwargs):
+    import importlib
+
+    fig = getattr(importlib.import_module(module), name)(**kwargs)
+    shown = _texts(fig) + capsys.readouterr().out.splitlines()
+    for text in shown:
+        words = set(re.findall(r"[A-Za-z]{4,}", text)) - KEPT
+        assert not words, f"{name}: English {sorted(words)} in {text!r}"
+
+
+def test_chinese_figures_raise_no_missing_glyph_warning(chinese):
+    """A glyph missing from every font is a matplotlib warning; the suite turns it into an error."""
+    from bplib.chapters.ch1_3_graphs import update_apple
+    from bplib.viz.sliders import png
+
+    assert png(update_apple()).startswith(b"\x89PNG")
+
+
+def test_english_is_the_default():
+    assert bplib.language() == "en" and say("check.pass") == "PASS"
