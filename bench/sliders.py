@@ -32,9 +32,10 @@ matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from bplib import lesson_activations as ch4  # noqa: E402
-from bplib import lesson_affine_softmax as ch5  # noqa: E402
-from bplib import lesson_graphs as ch123  # noqa: E402
+import bplib  # noqa: E402
+from bplib.chapters import ch1_3_graphs as ch123  # noqa: E402
+from bplib.chapters import ch4_activations as ch4  # noqa: E402
+from bplib.chapters import ch5_affine_softmax as ch5  # noqa: E402
 from bplib.viz.sliders import clear_figure, new_figure, png  # noqa: E402
 
 BUDGET_MS = 50.0
@@ -150,8 +151,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=30, help="timed calls per function (default 30)")
     parser.add_argument("--only", default="", help="only functions whose name contains this")
+    parser.add_argument("--language", default="en", choices=("en", "zh"), help="edition (default en)")
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {args.calls} calls each; Agg")
+    bplib.use_language(args.language)
+    print(
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {args.calls} calls each; Agg; "
+        f"language {args.language}"
+    )
     head = (
         f"{'ch':<3}{'update function':<28}{'draw median':>12}{'p95':>8}{'cpu median':>12}"
         f"{'png median':>12}{'p95':>8}  budget"
