@@ -1,7 +1,8 @@
 """Make bplib/words/fonts/bplib-cjk.otf: the glyphs of every Chinese character the course uses.
 
-Usage: python scripts/subset_font.py [SOURCE.ttc]
-SOURCE defaults to Debian's Noto Sans CJK (apt-get install fonts-noto-cjk); face "SC".
+Usage: python scripts/subset_font.py [SOURCE-{weight}.ttc]
+SOURCE defaults to Debian's Noto Sans CJK (apt-get install fonts-noto-cjk), face "SC", in its
+Regular and Bold weights (figures use bold for a few headings).
 The characters come from bplib's word catalog and every cell of notebooks/zh/, plus
 ASCII and CJK punctuation. Run it after adding Chinese words; tests/test_words.py says when.
 Needs fontTools, which matplotlib already installs.
@@ -15,10 +16,10 @@ from fontTools import subset
 from fontTools.ttLib import TTCollection
 
 from bplib.words import WORDS
-from bplib.words.fonts import FAMILY, FONT_FILE
+from bplib.words.fonts import FAMILY, FONT_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc"
 FACE = "Noto Sans CJK SC"
 EXTRA = "".join(map(chr, range(0x20, 0x7F))) + "，。：；（）、？！“”‘’《》【】—…·～％＋－×÷＝≈≤≥→←"
 
@@ -32,22 +33,24 @@ def course_text():
 
 
 def main(source=SOURCE):
-    collection = TTCollection(source)
-    font = next(f for f in collection.fonts if f["name"].getDebugName(1) == FACE)
     wanted = {ord(c) for c in course_text()}
-    chars = sorted(wanted & set(font.getBestCmap()))
-    options = subset.Options()
-    options.name_IDs = []  # names are written below
-    options.layout_features = ["*"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=chars)
-    subsetter.subset(font)
-    names = font["name"]
-    for name_id, value in ((1, FAMILY), (2, "Regular"), (4, FAMILY), (6, FAMILY.replace(" ", "-"))):
-        names.setName(value, name_id, 3, 1, 0x409)
-    names.setName("Subset of Noto Sans CJK SC, SIL Open Font License 1.1 (OFL.txt)", 0, 3, 1, 0x409)
-    font.save(FONT_FILE)
-    print(f"{FONT_FILE.relative_to(ROOT)}: {len(chars)} characters, {FONT_FILE.stat().st_size:,} bytes")
+    for weight, target in FONT_FILES.items():
+        collection = TTCollection(source.format(weight=weight))
+        font = next(f for f in collection.fonts if f["name"].getDebugName(1) == FACE)
+        chars = sorted(wanted & set(font.getBestCmap()))
+        options = subset.Options()
+        options.name_IDs = []  # names are written below
+        options.layout_features = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=chars)
+        subsetter.subset(font)
+        names = font["name"]
+        full = f"{FAMILY} {weight}"
+        for name_id, value in ((1, FAMILY), (2, weight), (4, full), (6, full.replace(" ", "-"))):
+            names.setName(value, name_id, 3, 1, 0x409)
+        names.setName("Subset of Noto Sans CJK SC, SIL Open Font License 1.1 (OFL.txt)", 0, 3, 1, 0x409)
+        font.save(target)
+        print(f"{target.relative_to(ROOT)}: {len(chars)} characters, {target.stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":
