@@ -1,10 +1,14 @@
-"""What a learner sees: every notebook run in JupyterLab in a real browser, and one chapter in Voilà.
+"""What a learner sees: every notebook run in JupyterLab in a real browser, a chapter per edition in Voilà.
 
-For each notebook in notebooks/: open it from the file browser, Edit → Clear Outputs of All Cells,
-Run → Run All Cells, wait until every cell is done, fail on any error or stderr output (except in
-cells tagged ``raises-exception``), then in every cell with sliders press an arrow key three times
-on the first slider (and click the first button, if the cell has one) and check that its picture
-changed. Screenshots go to $BROWSER_SHOTS (or a temporary folder); the run prints the folder.
+Both editions, the English one in notebooks/ and the Chinese one in notebooks/zh/ (same file names),
+go through the same steps. For each notebook: open it from the file browser (its folder first),
+Edit → Clear Outputs of All Cells, Run → Run All Cells, wait until every cell is done, fail on any
+error or stderr output (except in cells tagged ``raises-exception``), then in every cell with
+sliders press an arrow key three times on the first slider (and click the first button, if the
+cell has one) and check that its picture changed. In Voilà, one chapter of each edition: open it
+from the app's home page, wait for it to run, check that no code and no error shows, move its
+first slider. Screenshots go to $BROWSER_SHOTS (or a temporary folder), named after the edition
+and the notebook; the run prints the folder.
 
 Run alone with ``pytest -m browser``. Needs Debian's Chromium and PyPI's playwright, no
 downloaded browser; every request that leaves 127.0.0.1 is blocked.
@@ -29,15 +33,19 @@ from types import SimpleNamespace
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# The course's editions: the folder each one's notebooks are in (`make lab` and `make app` serve
+# notebooks/, so both are there). The zh/ notebooks have the English ones' file names.
+EDITIONS = {"en": ROOT / "notebooks", "zh": ROOT / "notebooks" / "zh"}
+NOTEBOOKS = [(edition, nb) for edition, folder in EDITIONS.items() for nb in sorted(folder.glob("*.ipynb"))]
 CHROMIUM = shutil.which("chromium")
 HAS_PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
 MISSING = [
     name for name, ok in [("chromium", CHROMIUM is not None), ("playwright", HAS_PLAYWRIGHT)] if not ok
 ]
 HOW = (
-    "enable it with `apt-get install -y chromium` and `.venv/bin/pip install playwright` "
-    "(not `playwright install`: the test drives the system's Chromium)"
+    "enable it with `apt-get install -y chromium` and `.venv/bin/python -m pip install -r "
+    "requirements-test.txt` (`make test` does the latter; never `playwright install`: the test "
+    "drives the system's Chromium)"
 )
 
 pytestmark = [
@@ -160,6 +168,13 @@ PROMPTS_JS = f"""() => {{
         .map(e => e.textContent.replace(/[\\[\\]:\\s]/g, '') || '_');
     return `kernel ${{status}}; prompts ${{prompts.join(' ')}}`;
 }}"""
+
+# The file browser (JupyterLab's, and Voilà's home page) shows the folder `dir` ('' for notebooks/
+# itself): each item's tooltip names its folder ("Path: zh"), with no "Path:" line at the top.
+LISTING_JS = """(dir) => {
+    const items = [...document.querySelectorAll('.jp-DirListing-content .jp-DirListing-item')];
+    return items.length > 0 && items.every(i => (/\\nPath: ([^\\n]*)/.exec(i.title)?.[1] ?? '') === dir);
+}"""
 
 
 # --- servers ---------------------------------------------------------------------------------
@@ -359,19 +374,38 @@ def _use_widgets(page, area, what, shot_before, shot_after):
     return before, handle.evaluate(SNAPSHOT_JS)
 
 
+def _listed(page, path, open_folder):
+    """The file browser's item for notebooks/<path>, reached as a learner does from the folder the
+    browser shows: each folder on the way opened with `open_folder` ("dblclick" in JupyterLab,
+    "click" on Voilà's home page)."""
+    item = lambda name: page.locator(".jp-DirListing-item").get_by_text(name, exact=True)  # noqa: E731
+    folder = ""
+    for part in path.parent.parts:
+        page.wait_for_function(LISTING_JS, arg=folder, polling=100)
+        getattr(item(part), open_folder)()
+        folder = f"{folder}/{part}" if folder else part
+    page.wait_for_function(LISTING_JS, arg=folder, polling=100)  # not the same names one folder up
+    return item(path.name)
+
+
 # --- JupyterLab: every notebook ------------------------------------------------------------------
 
 
-def _open_notebook(page, name):
+def _open_notebook(page, lab, path):
+    """Open notebooks/<path>: the file browser's top folder (its home icon), then the folders, then
+    a double click on the notebook; return once its kernel is idle."""
+    page.locator(".jp-BreadCrumbs-home").click()  # the previous notebook may have been in zh/
     page.locator('[data-command="filebrowser:refresh"]').click()  # notebooks added after start-up
-    page.locator(".jp-DirListing-itemText").get_by_text(name, exact=True).dblclick()
-    page.locator(".lm-TabBar-tab.lm-mod-current", has_text=name).wait_for()
+    _listed(page, path, "dblclick").dblclick()
+    page.locator(".lm-TabBar-tab.lm-mod-current", has_text=path.name).wait_for()
     page.locator(f"{PANEL} .jp-Cell").first.wait_for()
     try:
         page.wait_for_function(KERNEL_READY_JS, polling=100)  # Run All before this runs nothing
     except Exception as e:
         dialogs = page.locator(".jp-Dialog").all_inner_texts()
         raise AssertionError(f"the notebook's kernel did not start; dialogs open: {dialogs}") from e
+    opened = [session["path"] for session in _api(lab, "/api/sessions")]
+    assert opened == [path.as_posix()], f"JupyterLab opened {opened}, not {path.as_posix()}"
 
 
 def _run_all(page):
@@ -425,16 +459,22 @@ def _close_notebook(page, lab, name):
     return not sessions
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_and_its_sliders_redraw(lab, lab_page, browser_shots, notebook):
-    page, name = lab_page.page, notebook.name
+def test_both_editions_have_every_notebook():
+    """The Chinese edition has each English notebook, under the same file name, and no other."""
+    names = {edition: [path.name for e, path in NOTEBOOKS if e == edition] for edition in EDITIONS}
+    assert names["en"] and names["zh"] == names["en"]
+
+
+@pytest.mark.parametrize(("edition", "notebook"), NOTEBOOKS, ids=lambda p: getattr(p, "stem", p))
+def test_notebook_runs_and_its_sliders_redraw(lab, lab_page, browser_shots, edition, notebook):
+    page, name, path = lab_page.page, notebook.name, notebook.relative_to(ROOT / "notebooks")
     lab_page.blocked.clear()  # report what this notebook asked for
-    shot = lambda label: browser_shots / f"{notebook.stem}-{label}.png"  # noqa: E731
+    shot = lambda label: browser_shots / f"{edition}-{notebook.stem}-{label}.png"  # noqa: E731
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     wants_sliders = any("sliders(" in "".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    closed, clock = False, _Clock(browser_shots, notebook.stem)
+    closed, clock = False, _Clock(browser_shots, f"{edition}-{notebook.stem}")
     try:
-        _open_notebook(page, name)
+        _open_notebook(page, lab, path)
         clock("open")
         _run_all(page)
         clock("run all")
@@ -463,30 +503,31 @@ def test_notebook_runs_and_its_sliders_redraw(lab, lab_page, browser_shots, note
         clock("close and shut down")
         assert closed, f"closing {name} did not shut its kernel down"
     except Exception as e:
-        path = _failure_shot(page, shot("FAILED"))
+        shot_path = _failure_shot(page, shot("FAILED"))
         if not closed:
             with contextlib.suppress(Exception):  # leave a clean JupyterLab for the next notebook
                 _close_notebook(page, lab, name)
-        raise AssertionError(f"{name}: {e}\nscreenshot: {path}\nserver log: {lab.log}") from e
+        raise AssertionError(f"{path}: {e}\nscreenshot: {shot_path}\nserver log: {lab.log}") from e
 
 
 # --- Voilà: one chapter as an app -------------------------------------------------------------
 
 
-def _voila_chapter():
-    """The first real chapter with sliders; the start-here notebook while none exists."""
-    for path in NOTEBOOKS:
+def _voila_chapter(edition):
+    """The edition's first real chapter with sliders; its start-here notebook while none exists."""
+    for e, path in NOTEBOOKS:
         source = "".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
-        if not path.stem.startswith("00") and "sliders(" in source:
+        if e == edition and not path.stem.startswith("00") and "sliders(" in source:
             return path
-    return ROOT / "notebooks" / "00_start_here.ipynb"
+    return EDITIONS[edition] / "00_start_here.ipynb"
 
 
-@pytest.fixture
-def voila(tmp_path):
-    """Voilà on notebooks/, as `make app` serves it."""
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    """Voilà on notebooks/, as `make app` serves it (both editions: zh/ is a folder on its home page)."""
     if importlib.util.find_spec("voila") is None:
         pytest.skip("voila is not installed: `.venv/bin/pip install voila` (it serves `make app`)")
+    tmp_path = tmp_path_factory.mktemp("voila")
     port, token = _free_port(), secrets.token_hex(16)
     url = f"http://127.0.0.1:{port}"
     cmd = [
@@ -498,16 +539,20 @@ def voila(tmp_path):
     _stop_server(proc)
 
 
-def test_voila_app_hides_code_and_redraws_a_slider(voila, browser, browser_shots):
-    notebook = _voila_chapter()
-    shot = lambda label: browser_shots / f"voila-{notebook.stem}-{label}.png"  # noqa: E731
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_voila_app_hides_code_and_redraws_a_slider(voila, browser, browser_shots, edition):
+    notebook = _voila_chapter(edition)
+    path = notebook.relative_to(ROOT / "notebooks")
+    shot = lambda label: browser_shots / f"voila-{edition}-{notebook.stem}-{label}.png"  # noqa: E731
     page, blocked = _new_page(browser)
     try:
         page.goto(f"{voila.url}/?token={voila.token}")  # the app's home page lists the notebooks
+        item = _listed(page, path, "click")  # a click on a folder shows it in the same tab
         with page.context.expect_page() as opened:
-            page.locator(".jp-DirListing-item").get_by_text(notebook.name, exact=True).click()
+            item.click()
         page.close()
-        page = opened.value  # a click opens the chapter in a new tab
+        page = opened.value  # a click on a notebook opens it in a new tab
+        assert page.url.split("?")[0].endswith(f"/render/{path.as_posix()}"), f"Voilà opened {page.url}"
         # Voilà runs the whole notebook ("Executing 3 of 40"), then shows the cells and the widgets.
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         state = page.wait_for_function(VOILA_DONE_JS, arg=VOILA_STALL_MS, timeout=RUN_ALL_MS, polling=250)
@@ -545,10 +590,8 @@ def test_voila_app_hides_code_and_redraws_a_slider(voila, browser, browser_shots
         assert before != after
         _full_shot(page, shot("2-after-slider"), "#rendered_cells")
     except Exception as e:
-        path = _failure_shot(page, shot("FAILED"))
-        raise AssertionError(
-            f"Voilà, {notebook.name}: {e}\nscreenshot: {path}\nserver log: {voila.log}"
-        ) from e
+        shot_path = _failure_shot(page, shot("FAILED"))
+        raise AssertionError(f"Voilà, {path}: {e}\nscreenshot: {shot_path}\nserver log: {voila.log}") from e
     finally:
         page.context.close()
     # Known and harmless: Voilà's pages ask a CDN for Font Awesome icons; nothing else may leave.

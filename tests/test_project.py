@@ -16,13 +16,38 @@ def _requirement_lines(text):
     return {line.split("#")[0].strip() for line in text.splitlines() if line.split("#")[0].strip()}
 
 
+def _package(line):
+    """The package a requirement line names ("playwright>=1.40" -> "playwright"), lower case."""
+    return re.match(r"[A-Za-z0-9_.-]+", line).group(0).lower().replace("_", "-")
+
+
 def test_requirements_and_environment_name_the_same_packages():
+    """environment.yml is the course's environment, as requirements.txt is (`make lab`, `make app`):
+    the same pip list, and none of the tests' extras."""
     reqs = _requirement_lines((ROOT / "requirements.txt").read_text())
     env = (ROOT / "environment.yml").read_text()
     pip_section = env.split("- pip:", 1)[1]
     env_pip = {m.group(1).strip() for m in re.finditer(r"^\s+- (.+)$", pip_section, re.M)}
     assert reqs == env_pip
     assert "-e ." in reqs and any(r.startswith("numpy>=2") for r in reqs)
+    assert "playwright" not in {_package(r) for r in reqs if not r.startswith("-")}
+
+
+def test_requirements_test_is_the_course_plus_what_only_the_tests_need():
+    """requirements-test.txt = requirements.txt + test-only packages (playwright among them);
+    `make test` installs it, `make lab` and `make app` install only requirements.txt."""
+    course = {_package(r) for r in _requirement_lines((ROOT / "requirements.txt").read_text()) if r[0] != "-"}
+    lines = _requirement_lines((ROOT / "requirements-test.txt").read_text())
+    assert "-r requirements.txt" in lines
+    extras = {_package(r) for r in lines if not r.startswith("-")}
+    assert "playwright" in extras and not extras & course, extras & course
+    assert lines - {"-r requirements.txt"} == {r for r in lines if not r.startswith("-")}  # no other -r/-e
+    make = (ROOT / "Makefile").read_text()
+    prerequisites = dict(re.findall(r"^([\w$()-]+):(.*)$", make, re.M))
+    assert prerequisites["test"].split() == ["$(TEST_STAMP)"]
+    assert prerequisites["lab"].split() == prerequisites["app"].split() == ["$(STAMP)"]
+    installs = re.findall(r"^(\$\(\w+\)):.*\n(?:\t.*\n)*?\t.*pip install .*-r (\S+)$", make, re.M)
+    assert dict(installs) == {"$(STAMP)": "requirements.txt", "$(TEST_STAMP)": "requirements-test.txt"}
 
 
 def test_nothing_touches_sys_path():
