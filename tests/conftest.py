@@ -28,3 +28,15 @@ def browser_shots(request, tmp_path_factory):
 def pytest_terminal_summary(terminalreporter, config):
     if SHOTS in config.stash:
         terminalreporter.write_line(f"browser screenshots: {config.stash[SHOTS]}")
+
+
+@pytest.fixture
+def chinese():
+    """bplib in Chinese for one test, English again afterwards."""
+    from bplib import use_language
+
+    use_language("zh")
+    try:
+        yield
+    finally:
+        use_language("en")

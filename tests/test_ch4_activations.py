@@ -1,7 +1,6 @@
 """Chapter 4's update functions: the numbers they compute, every slider position, the figures."""
 
 import re
-from unicodedata import east_asian_width
 
 import numpy as np
 import pytest
@@ -19,12 +18,7 @@ from bplib.chapters.ch4_activations import (
     update_sigmoid,
     update_vanishing,
 )
-from bplib.words import say, use_language
-
-
-def width(text):
-    """Columns ``text`` takes in a terminal: a Chinese character (or full-width sign) counts as two."""
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+from bplib.words import display_width, say
 
 
 def _texts(fig):
@@ -157,15 +151,6 @@ def test_update_vanishing_at_every_depth(depth, capsys):
 KEPT = {"ReLU", "Relu", "relu", "Sigmoid", "sigmoid", "exp"}  # names of layers and functions
 
 
-@pytest.fixture
-def chinese():
-    use_language("zh")
-    try:
-        yield
-    finally:
-        use_language("en")
-
-
 def _english_words(texts):
     """Words of four or more Latin letters in ``texts`` that are not names kept in Chinese."""
     return {w for text in texts for w in re.findall(r"[A-Za-z]{4,}", text)} - KEPT
@@ -173,7 +158,7 @@ def _english_words(texts):
 
 def _column(line, text):
     """The display column where ``text`` starts in ``line``, a Chinese character counting as two."""
-    return width(line[: line.index(text)])
+    return display_width(line[: line.index(text)])
 
 
 def test_update_relu_in_chinese(chinese, capsys):

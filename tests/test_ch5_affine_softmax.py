@@ -1,7 +1,6 @@
 """Chapter 5's update functions: the numbers they compute, every slider position, the figures."""
 
 import re
-from unicodedata import east_asian_width
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ from bplib.chapters.ch5_affine_softmax import (
     update_affine_shapes,
     update_softmax_loss,
 )
-from bplib.words import say, use_language
+from bplib.words import display_width, say
 
 
 def _texts(fig):
@@ -131,20 +130,6 @@ def test_the_english_printouts_are_the_english_editions(capsys):
 KEPT = {"Softmax", "with", "Loss", "Affine"}  # names of layers
 
 
-@pytest.fixture
-def chinese():
-    use_language("zh")
-    try:
-        yield
-    finally:
-        use_language("en")
-
-
-def width(text):
-    """Columns ``text`` takes in a terminal: a Chinese character (or full-width sign) counts as two."""
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _english_words(texts):
     """Words of four or more Latin letters in ``texts`` that are not names kept in Chinese."""
     return {w for text in texts for w in re.findall(r"[A-Za-z]{4,}", text)} - KEPT
@@ -163,7 +148,7 @@ def test_update_softmax_loss_in_chinese(chinese, capsys):
     assert ticks[0] == "类别 1（a1 = 0.3）"
     lines = capsys.readouterr().out.splitlines()
     assert lines[3] == say("ch5.loss_line", loss=loss) == "损失  = 1.4057"
-    assert len({width(line[: line.index("=")]) for line in lines}) == 1  # the "=" signs line up
+    assert len({display_width(line[: line.index("=")]) for line in lines}) == 1  # the "=" signs line up
     assert not _english_words(_texts(fig) + ticks + lines)
 
 
@@ -174,8 +159,8 @@ def test_affine_shapes_in_chinese(chinese, capsys):
     assert "-> (5, 3)" in lines[0]  # what the notebook checks, in both editions
     assert lines[1].endswith("(5, 2)，即 X 的形状") and lines[3].endswith("(3,)，即 B 的形状")
     # the formulas and the shapes start in the same columns in every line, as in English
-    assert {width(line[: re.search(r"\S+ = ", line).start()]) for line in lines} == {10}
-    assert {width(line[: line.index("(")]) for line in lines} == {24}
+    assert {display_width(line[: re.search(r"\S+ = ", line).start()]) for line in lines} == {10}
+    assert {display_width(line[: line.index("(")]) for line in lines} == {24}
     fig = update_affine_shapes(N=4, input_size=2, output_size=3)
     assert say("ch5.affine_shapes_title", n=4, d=2, m=3) in _texts(fig)
     assert "Affine 层的形状：N = 4，输入大小 2，输出大小 3" in _texts(fig)

@@ -2,7 +2,6 @@
 the exercise's optimizer check and the train-again panel (on small made-up data, not MNIST)."""
 
 import re
-from unicodedata import east_asian_width
 
 import ipywidgets as widgets
 import numpy as np
@@ -30,7 +29,7 @@ from bplib.chapters.ch6_training import (
 )
 from bplib.chapters.solutions import Momentum
 from bplib.training import SGD
-from bplib.words import say, use_language
+from bplib.words import display_width, say
 
 
 def _data(n=300, width=20, classes=3, seed=0):
@@ -387,20 +386,6 @@ def test_plot_runs_lines_carry_language_independent_gids():
 # --- the Chinese edition: every word from the catalog (bplib/words/training.py) ---
 
 
-@pytest.fixture
-def chinese():
-    use_language("zh")
-    try:
-        yield
-    finally:
-        use_language("en")
-
-
-def width(text):
-    """Columns ``text`` takes in a terminal: a Chinese character (or full-width sign) counts as two."""
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
-
-
 # names of the book and of code that the Chinese edition keeps as they are
 KEPT = {"mini", "batch", "epoch", "relu", "sigmoid", "update", "params", "TwoLayerNet", "check", "optimizer"}
 KEPT |= {"Momentum", "momentum", "grad"}
@@ -431,10 +416,10 @@ def test_gradient_table_in_chinese_keeps_its_columns(chinese):
     assert head.split()[:3] == [say("ch6.parameter"), say("ch6.shape"), say("ch6.relative_error")]
     assert len(rows) == 4 and rows[0].startswith("W1         (6, 4)")
     # the headers end where the numbers under them end; the second column starts with its header
-    assert width(head[: head.index("形状")]) == rows[0].index("(6, 4)") == 11
+    assert display_width(head[: head.index("形状")]) == rows[0].index("(6, 4)") == 11
     error = rows[0].split()[3]  # "W1", "(6,", "4)", then the relative error
-    assert width(head[: head.index("相对误差") + 4]) == rows[0].index(error) + len(error) == 36
-    assert all(width(head) == len(row) == 55 for row in rows)
+    assert display_width(head[: head.index("相对误差") + 4]) == rows[0].index(error) + len(error) == 36
+    assert all(display_width(head) == len(row) == 55 for row in rows)
 
 
 def test_weights_and_digits_figures_in_chinese(chinese):

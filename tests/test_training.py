@@ -20,7 +20,7 @@ from bplib.training import (
     plot_history,
     train,
 )
-from bplib.words import say, use_language
+from bplib.words import say
 
 
 def _data(n=300, width=20, classes=3, seed=0):
@@ -332,15 +332,6 @@ def test_the_english_lines_are_the_english_editions():
 
 
 # --- the Chinese edition: every word from the catalog (bplib/words/training.py) ---
-
-
-@pytest.fixture
-def chinese():
-    use_language("zh")
-    try:
-        yield
-    finally:
-        use_language("en")
 
 
 def test_text_reporter_in_chinese(chinese):

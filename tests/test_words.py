@@ -18,13 +18,6 @@ ENGLISH = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHINESE = ROOT / "notebooks" / "zh"
 
 
-@pytest.fixture
-def chinese():
-    use_language("zh")
-    yield
-    use_language("en")
-
-
 def test_every_word_has_both_languages():
     for key, entry in WORDS.items():
         assert set(entry) == set(LANGUAGES), key

@@ -53,11 +53,16 @@ from .training import WORDS as _TRAINING  # noqa: E402  (chapters 4-6, training)
 WORDS = _merge(_GRAPHS, _TRAINING)
 
 
-def pad(text, width, align="<"):
-    """``text`` padded with spaces to ``width`` columns, a Chinese character counting as two,
-    so that printed tables line up in both languages. align: "<" (left) or ">" (right)."""
+def display_width(text):
+    """Columns ``text`` takes in a terminal: a Chinese character (or full-width sign) counts as two."""
     from unicodedata import east_asian_width
 
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def pad(text, width, align="<"):
+    """``text`` padded with spaces to ``width`` columns (``display_width``), so that printed
+    tables line up in both languages. align: "<" (left) or ">" (right)."""
     text = str(text)
-    room = max(width - sum(2 if east_asian_width(c) in "WF" else 1 for c in text), 0) * " "
+    room = max(width - display_width(text), 0) * " "
     return text + room if align == "<" else room + text
