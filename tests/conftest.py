@@ -1,6 +1,8 @@
-"""The `browser` marker and the screenshot folder of tests/test_browser.py."""
+"""The `browser` marker, Chromium and the screenshot folder of the browser tests
+(tests/test_browser.py: the notebooks; tests/test_site.py: the website)."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,33 @@ SHOTS = pytest.StashKey[Path]()
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "browser: drives JupyterLab and Voilà in Chromium (run alone: pytest -m browser)"
+        "markers",
+        "browser: drives JupyterLab, Voilà or the website in Chromium (run alone: pytest -m browser)",
     )
+
+
+# Debian's Chromium, headless. Without the background-networking flags Chromium calls Google's
+# hosts at start-up, which a closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by playwright (the tests using it skip when either is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -53,15 +53,6 @@ pytestmark = [
     pytest.mark.skipif(bool(MISSING), reason=f"browser test needs {' and '.join(MISSING)}: {HOW}"),
 ]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
 VIEWPORT = {"width": 1280, "height": 900}
 MAX_SHOT_HEIGHT = 15000  # px; Chromium cannot capture much taller pages
@@ -258,17 +249,7 @@ def lab(tmp_path_factory):
     _stop_server(proc)
 
 
-# --- browser ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# --- browser (the `browser` fixture, Chromium itself, is in conftest.py) -----------------------
 
 
 def _new_page(browser):
