@@ -3,12 +3,14 @@
 Usage: python scripts/subset_font.py [SOURCE-{weight}.ttc]
 SOURCE defaults to Debian's Noto Sans CJK (apt-get install fonts-noto-cjk), face "SC", in its
 Regular and Bold weights (figures use bold for a few headings).
-The characters come from bplib's word catalog and every cell of notebooks/zh/, plus
-ASCII and CJK punctuation. Run it after adding Chinese words; tests/test_words.py says when.
+The characters come from bplib's word catalog, every cell of notebooks/zh/ and the parts of
+the READMEs the website shows (marked <!-- site:... -->), plus ASCII and CJK punctuation.
+Run it after adding Chinese words; tests/test_words.py and tests/test_site.py say when.
 Needs fontTools, which matplotlib already installs.
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -29,6 +31,9 @@ def course_text():
     for path in sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             text.append("".join(cell["source"]))
+    for readme in ("README.md", "README.zh-CN.md"):  # the website's home page and glossary
+        marked = re.finditer(r"<!-- site:(\w+) -->(.*?)<!-- /site:\1 -->", (ROOT / readme).read_text(), re.S)
+        text += [part.group(2) for part in marked]
     return "".join(text) + EXTRA
 
 

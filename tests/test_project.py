@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LINTED = ("bplib", "tests", "notebooks", "bench", "scripts", "conftest.py")
+LINTED = ("bplib", "tests", "notebooks", "bench", "scripts", "website", "conftest.py")
 
 
 def _requirement_lines(text):
@@ -33,31 +33,55 @@ def test_requirements_and_environment_name_the_same_packages():
     assert "playwright" not in {_package(r) for r in reqs if not r.startswith("-")}
 
 
-def test_requirements_test_is_the_course_plus_what_only_the_tests_need():
-    """requirements-test.txt = requirements.txt + test-only packages (playwright among them);
-    `make test` installs it, `make lab` and `make app` install only requirements.txt."""
+def test_requirement_files_build_on_each_other():
+    """requirements.txt (the course: `make lab`, `make app`) < requirements-site.txt (+ the website's
+    MathJax: `make site`) < requirements-test.txt (+ playwright: `make test`), each naming only what
+    it adds."""
     course = {_package(r) for r in _requirement_lines((ROOT / "requirements.txt").read_text()) if r[0] != "-"}
-    lines = _requirement_lines((ROOT / "requirements-test.txt").read_text())
-    assert "-r requirements.txt" in lines
-    extras = {_package(r) for r in lines if not r.startswith("-")}
-    assert "playwright" in extras and not extras & course, extras & course
-    assert lines - {"-r requirements.txt"} == {r for r in lines if not r.startswith("-")}  # no other -r/-e
+    layers = {"requirements-site.txt": "requirements.txt", "requirements-test.txt": "requirements-site.txt"}
+    added = {}
+    for name, base in layers.items():
+        lines = _requirement_lines((ROOT / name).read_text())
+        assert {r for r in lines if r.startswith("-")} == {f"-r {base}"}, name  # no other -r/-e
+        added[name] = {_package(r) for r in lines if not r.startswith("-")}
+    assert added == {
+        "requirements-site.txt": {"jupyter-server-mathjax"},
+        "requirements-test.txt": {"playwright"},
+    }
+    assert not (added["requirements-site.txt"] | added["requirements-test.txt"]) & course
     make = (ROOT / "Makefile").read_text()
     prerequisites = dict(re.findall(r"^([\w$()-]+):(.*)$", make, re.M))
     assert prerequisites["test"].split() == ["$(TEST_STAMP)"]
+    assert prerequisites["site"].split() == ["$(SITE_STAMP)"]
     assert prerequisites["lab"].split() == prerequisites["app"].split() == ["$(STAMP)"]
+    assert prerequisites["$(TEST_STAMP)"].split()[0] == "$(SITE_STAMP)"
+    assert prerequisites["$(SITE_STAMP)"].split()[0] == "$(STAMP)"
     installs = re.findall(r"^(\$\(\w+\)):.*\n(?:\t.*\n)*?\t.*pip install .*-r (\S+)$", make, re.M)
-    assert dict(installs) == {"$(STAMP)": "requirements.txt", "$(TEST_STAMP)": "requirements-test.txt"}
+    assert dict(installs) == {
+        "$(STAMP)": "requirements.txt",
+        "$(SITE_STAMP)": "requirements-site.txt",
+        "$(TEST_STAMP)": "requirements-test.txt",
+    }
+
+
+def test_package_data_names_folders_that_exist():
+    """The fonts ship in a wheel only if pyproject.toml names their package."""
+    data = re.search(
+        r"\[tool.setuptools.package-data\]\n((?:.+\n)+)", (ROOT / "pyproject.toml").read_text()
+    ).group(1)
+    for package in re.findall(r'^"([\w.]+)"', data, re.M):
+        assert (ROOT / package.replace(".", "/") / "__init__.py").is_file(), package
 
 
 def test_nothing_touches_sys_path():
     offenders = []
     for path in [
-        *ROOT.glob("bplib/*.py"),
+        *ROOT.glob("bplib/**/*.py"),
         *ROOT.glob("tests/*.py"),
         *ROOT.glob("bench/*.py"),
         *ROOT.glob("scripts/*.py"),
-        *ROOT.glob("notebooks/*.ipynb"),
+        *ROOT.glob("website/*.py"),
+        *ROOT.glob("notebooks/**/*.ipynb"),
         ROOT / "conftest.py",
     ]:
         text = path.read_text(encoding="utf-8") if path.exists() else ""

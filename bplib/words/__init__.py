@@ -5,9 +5,10 @@ A notebook picks its language once, in its first code cell::
     bplib.use_language("zh")   # or "en"
 
 and from then on every figure title, axis label, legend, node caption, table and printed
-line that bplib draws uses ``say(key)``. The words themselves are in ``graphs.py`` and
-``training.py`` beside this file, each entry ``key: {"en": ..., "zh": ...}``; a key without
-both languages fails ``tests/test_words.py``, never a silent English label.
+line that bplib draws uses ``say(key)``, and so does the website. The words themselves are in
+``graphs.py``, ``training.py`` and ``site.py`` (the website) beside this file, each entry
+``key: {"en": ..., "zh": ...}``; a key without both languages fails ``tests/test_words.py``,
+never a silent English label.
 """
 
 LANGUAGES = ("en", "zh")
@@ -48,9 +49,10 @@ def _merge(*catalogs):
 
 # key -> {"en": ..., "zh": ...}, one catalog per part of bplib (imported last: they are plain data)
 from .graphs import WORDS as _GRAPHS  # noqa: E402  (graphs, chapters 1-3, gradient checks, sliders)
+from .site import WORDS as _SITE  # noqa: E402  (the course's website, website/build.py)
 from .training import WORDS as _TRAINING  # noqa: E402  (chapters 4-6, training)
 
-WORDS = _merge(_GRAPHS, _TRAINING)
+WORDS = _merge(_GRAPHS, _TRAINING, _SITE)
 
 
 def display_width(text):
