@@ -104,6 +104,8 @@ def test_a_chapter_page_holds_every_cell_and_output_of_its_notebook(site, editio
         live = text.count('class="cell code live-cell"')
         images = Parsed(text).attr("img", "src")
         assert len(images) == figures + live, name  # a live cell shows the picture that follows it
+        figure = WORDS["site.figure"][edition].split("{")[0]
+        assert all(alt.startswith(figure) and "(" in alt for alt in Parsed(text).attr("img", "alt")), name
         assert all((site / prefix / src).is_file() for src in images)
 
 

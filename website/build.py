@@ -142,6 +142,32 @@ def output_html(output, image, alt):
     return ""
 
 
+def figure_alt(cell, lang):
+    """A figure's text alternative: the line of code that draws it (the cell's last call)."""
+    calls = [line.strip() for line in cell.source.splitlines() if re.search(r"\w\(", line.split("#")[0])]
+    return say(lang, "site.figure", code=calls[-1][:100] if calls else "")
+
+
+def code_cell_html(cells, i, images, lang):
+    """Code cell ``i``: its highlighted source, then its outputs. A live cell (sliders, buttons)
+    shows a note on where they are live and the picture of the next checked cell."""
+    cell, shown = cells[i], iter(images.get(i, []))
+    outputs = [
+        output_html(o, next(shown) if "image/png" in o.get("data", {}) else "", figure_alt(cell, lang))
+        for o in cell.outputs
+    ]
+    live = is_live(cell)
+    if live:
+        outputs = [f'<div class="live">{markdown2html_mistune(say(lang, "site.live"))}</div>']
+        follower = next((j for j in sorted(images) if j > i), None)
+        if follower is not None and not any(is_live(c) for c in cells[i + 1 : follower]):
+            alt = html.escape(figure_alt(cells[follower], lang))
+            outputs.append(f'<img class="output" src="{images[follower][0]}" alt="{alt}">')
+    code = highlight(cell.source, PythonLexer(), HtmlFormatter(cssclass="highlight"))
+    kind = "code live-cell" if live else "code"
+    return f'<div class="cell {kind}"><div class="input">{code}</div>{"".join(outputs)}</div>'
+
+
 def chapter_page(nb_path, source, page_path, lang, out, paths):
     """The page of one notebook; its figures are written to images/<notebook>/ beside it."""
     nb = nbformat.read(nb_path, as_version=4)
@@ -168,27 +194,7 @@ def chapter_page(nb_path, source, page_path, lang, out, paths):
             parts.append(f'<div class="cell markdown">{body}</div>')
             text = plain_text(cell.source)
         elif cell.cell_type == "code":
-            alt = say(
-                lang, "site.figure", code=cell.source.strip().splitlines()[-1][:80] if cell.source else ""
-            )
-            shown = iter(images.get(i, []))
-            outputs = [
-                output_html(o, next(shown, "") if "image/png" in o.get("data", {}) else "", alt)
-                for o in cell.outputs
-            ]
-            if is_live(cell):
-                outputs = [f'<div class="live">{markdown2html_mistune(say(lang, "site.live"))}</div>']
-                follower = next((j for j in images if j > i), None)
-                before_next_live = all(not is_live(c) for c in nb.cells[i + 1 : follower or i + 1])
-                if follower is not None and before_next_live:
-                    outputs.append(
-                        f'<img class="output" src="{images[follower][0]}" alt="{html.escape(alt)}">'
-                    )
-            code = highlight(cell.source, PythonLexer(), HtmlFormatter(cssclass="highlight"))
-            live = " live-cell" if is_live(cell) else ""
-            parts.append(
-                f'<div class="cell code{live}"><div class="input">{code}</div>{"".join(outputs)}</div>'
-            )
+            parts.append(code_cell_html(nb.cells, i, images, lang))
             text = cell.source
         else:
             continue
@@ -210,19 +216,35 @@ def readme_part(readme, name):
     return match.group(1)
 
 
-def link_glossary_chapters(table, folder):
-    """The glossary's last column holds chapter numbers: make each a link to its chapter."""
-    notebooks = {nb.name[:2]: f"{nb.name}" for nb in (ROOT / folder).glob("*.ipynb")}
+def readme_title(readme):
+    return (ROOT / readme).read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
+
+
+def home_page(lang, readme, prefix, chapters, paths):
+    """The README's title, introduction and chapter table (chapters named by title, not file)."""
+    page = Page(prefix + "index.html", lang, title=readme_title(readme), source=readme)
+    intro, table = readme_part(readme, "intro"), readme_part(readme, "chapters")
+    for chapter in chapters:
+        table = re.sub(rf"\[[^\]]*\]\(({re.escape(chapter.source)})\)", f"[{chapter.title}](\\1)", table)
+    text = f"# {page.title}\n\n{intro}\n\n## {say(lang, 'site.chapters')}\n\n{table}"
+    page.body = fix_links(markdown2html_mistune(text), readme, page.path, paths)
+    page.sections = [("", page.title, plain_text(intro + " " + table))]
+    return page
+
+
+def glossary_page(lang, readme, prefix, chapters, paths):
+    """The README's glossary; the chapter numbers of its last column link to their chapters."""
+    page = Page(prefix + "glossary.html", lang, title=say(lang, "site.glossary"), source=readme)
+    by_number = {int(Path(c.source).name[:2]): c.source for c in chapters}
 
     def link(match):
-        number = match.group(1)
-        return (
-            f"| [{number}]({notebooks[f'{int(number):02d}']}) |"
-            if f"{int(number):02d}" in notebooks
-            else match.group(0)
-        )
+        number = int(match.group(1))
+        return f"| [{number}]({by_number[number]}) |" if number in by_number else match.group(0)
 
-    return re.sub(r"\| (\d+) \|$", link, table, flags=re.M)
+    table = re.sub(r"\| (\d+) \|$", link, readme_part(readme, "glossary"), flags=re.M)
+    page.body = fix_links(markdown2html_mistune(f"# {page.title}\n\n{table}"), readme, page.path, paths)
+    page.sections = [("", page.title, plain_text(table))]
+    return page
 
 
 # --- the site -----------------------------------------------------------------------------------
@@ -244,28 +266,15 @@ def build(out):
         for nb in sorted((ROOT / folder).glob("*.ipynb")):
             source = f"{folder}/{nb.name}"
             chapters.append(chapter_page(nb, source, paths[source], lang, out, paths))
-        home = Page(prefix + "index.html", lang, title=readme_part_title(readme))
-        intro, table = readme_part(readme, "intro"), readme_part(readme, "chapters")
-        for chapter in chapters:  # the README names chapters by file; the site by title
-            table = re.sub(rf"\[[^\]]*\]\(({re.escape(chapter.source)})\)", f"[{chapter.title}](\\1)", table)
-        home.sections = [("", home.title, plain_text(intro + " " + table))]
-        home.body = fix_links(
-            markdown2html_mistune(f"# {home.title}\n\n{intro}\n\n## {say(lang, 'site.chapters')}\n\n{table}"),
-            readme,
-            home.path,
-            paths,
-        )
-        glossary = Page(prefix + "glossary.html", lang, title=say(lang, "site.glossary"))
-        table = link_glossary_chapters(readme_part(readme, "glossary"), folder)
-        glossary.body = fix_links(
-            markdown2html_mistune(f"# {glossary.title}\n\n{table}"), f"{folder}/README", glossary.path, paths
-        )
-        glossary.sections = [("", glossary.title, plain_text(table))]
-        pages[lang] = [home, *chapters, glossary]
+        home = home_page(lang, readme, prefix, chapters, paths)
+        pages[lang] = [home, *chapters, glossary_page(lang, readme, prefix, chapters, paths)]
 
-    english, chinese = pages["en"], pages["zh"]
-    for a, b in zip(english, chinese, strict=True):
-        a.twin, b.twin = b.path, a.path
+    # Twins: the same file name in the other edition's folder; a chapter without one stops the build.
+    by_path = {page.path: page for edition in pages.values() for page in edition}
+    for page in by_path.values():
+        page.twin = page.path.removeprefix("zh/") if page.lang == "zh" else "zh/" + page.path
+        if page.twin not in by_path:
+            raise SystemExit(f"website/build.py: {page.source} has no twin in the other edition")
 
     write_pages(pages, out)
     copy_static(out)
@@ -277,11 +286,6 @@ def build(out):
     shown = os.path.relpath(out) if out.resolve().is_relative_to(Path.cwd()) else out
     print(f"{shown}/: {count} pages, {size / 1e6:.1f} MB, built in {seconds:.1f} s; open {shown}/index.html")
     return pages
-
-
-def readme_part_title(readme):
-    first = (ROOT / readme).read_text(encoding="utf-8").splitlines()[0]
-    return first.lstrip("# ").strip()
 
 
 def write_pages(pages, out):
@@ -342,7 +346,7 @@ def write_search_index(pages, out):
     for lang, edition in pages.items():
         entries = []
         for page in edition:
-            for anchor, title, text in page.sections or [("", page.title, plain_text(page.body))]:
+            for anchor, title, text in page.sections:
                 heading = title if title == page.title else f"{page.title} › {title}"
                 entries.append([page.path + (f"#{anchor}" if anchor else ""), heading, text])
         index[lang] = entries
