@@ -233,7 +233,8 @@ ALLOWED = ("data:", "about:blank")
 TYPESET_JS = (
     """() => new Promise(done => window.MathJax ? MathJax.Hub.Queue(() => done(true)) : done(true))"""
 )
-# What a reader sees: broken images, raw TeX outside code, typeset formulas, the CJK font faces loaded.
+# What a reader sees: broken images, raw TeX outside code, typeset formulas, the CJK font faces
+# loaded, and Chinese words inside formulas (\text{...}) that do not use the shipped font.
 SEEN_JS = r"""() => {
     const broken = [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src);
     const main = document.querySelector('main').cloneNode(true);
@@ -246,7 +247,11 @@ SEEN_JS = r"""() => {
     const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
     const cjk = [...document.fonts].filter(f => f.family.includes('bplib CJK') && f.status === 'loaded')
         .length;
-    return {broken, tex, typeset, links, twin, ids, cjk};
+    const words = [...document.querySelectorAll('.MathJax span')]
+        .filter(e => !e.children.length && /[\u4e00-\u9fff]/.test(e.textContent));
+    const unfonted = words.filter(e => !getComputedStyle(e).fontFamily.includes('bplib CJK'))
+        .map(e => e.textContent);
+    return {broken, tex, typeset, links, twin, ids, cjk, unfonted};
 }"""
 
 
@@ -326,6 +331,7 @@ def test_a_reader_walks_the_whole_site_in_chromium(site, server, browser, browse
         assert not shown["tex"], f"{name}: raw TeX on the page: {shown['tex']}"
         if "$" in (site / name).read_text(encoding="utf-8"):
             assert shown["typeset"] > 0, f"{name}: formulas not typeset"
+        assert not shown["unfonted"], f"{name}: Chinese in formulas without the shipped font"
         for link in shown["links"]:
             target, anchor = urldefrag(link)
             if target.startswith(server):
