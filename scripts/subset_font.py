@@ -54,6 +54,7 @@ def main(source=SOURCE):
         for name_id, value in ((1, FAMILY), (2, weight), (4, full), (6, full.replace(" ", "-"))):
             names.setName(value, name_id, 3, 1, 0x409)
         names.setName("Subset of Noto Sans CJK SC, SIL Open Font License 1.1 (OFL.txt)", 0, 3, 1, 0x409)
+        font.recalcTimestamp = False  # the same characters give the same file: no churn in git
         font.save(target)
         print(f"{target.relative_to(ROOT)}: {len(chars)} characters, {target.stat().st_size:,} bytes")
 
