@@ -226,7 +226,8 @@ def home_page(lang, readme, prefix, chapters, paths):
     intro, table = readme_part(readme, "intro"), readme_part(readme, "chapters")
     for chapter in chapters:
         table = re.sub(rf"\[[^\]]*\]\(({re.escape(chapter.source)})\)", f"[{chapter.title}](\\1)", table)
-    text = f"# {page.title}\n\n{intro}\n\n## {say(lang, 'site.chapters')}\n\n{table}"
+    reading, chapters_heading = say(lang, "site.reading"), say(lang, "site.chapters")
+    text = f"# {page.title}\n\n{intro}\n\n{reading}\n\n## {chapters_heading}\n\n{table}"
     page.body = fix_links(markdown2html_mistune(text), readme, page.path, paths)
     page.sections = [("", page.title, plain_text(intro + " " + table))]
     return page

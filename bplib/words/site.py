@@ -26,10 +26,15 @@ WORDS = {
         "这里显示的是紧随其后、经过检验的那幅图。",
     },
     "site.figure": {"en": "Figure drawn by {code}", "zh": "由 {code} 画出的图"},
+    "site.reading": {
+        "en": "You need no Python to read the course here: each chapter shows its code, what that code "
+        "printed and drew, and the `assert`s that check every claim. To run the code and drag the sliders "
+        "yourself, install the course and open it in JupyterLab (`make lab`).",
+        "zh": "在这里读课程不需要安装 Python：每一章都列出代码、代码打印和画出的结果，以及检验每个说法的 "
+        "`assert`。想亲手运行代码、拖动滑块，请安装课程，在 JupyterLab 里打开（`make lab`）。",
+    },
     "site.footer": {
-        "en": "Built from the stored notebooks of bplib, whose every output nbval checks on each change. "
-        "To run the code and drag the sliders, install the course: `make lab`.",
-        "zh": "本网站由 bplib 保存的 notebook 生成，其中每一个输出在每次修改时都经 nbval 检验。"
-        "想运行代码、拖动滑块，请安装课程：`make lab`。",
+        "en": "Made from the stored notebooks of bplib; nbval checks every output shown here on each change.",
+        "zh": "本网站由 bplib 保存的 notebook 生成；这里的每一个输出在每次修改时都经 nbval 检验。",
     },
 }
