@@ -290,7 +290,7 @@ def build(out):
 
 
 def write_pages(pages, out):
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=False)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True)
     template = env.get_template("page.html")
     for lang, edition in pages.items():
         chapters = [p for p in edition if p.chapter]
