@@ -5,6 +5,7 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 SHOTS = pytest.StashKey[Path]()
@@ -67,3 +68,18 @@ def chinese():
         yield
     finally:
         use_language("en")
+
+
+def _small_task(n=300, width=20, classes=3, seed=0):
+    """A task a small network can learn: the class is the largest of a few fixed projections.
+    Returns x_train, t_train, x_test, t_test (float32 inputs), new arrays on every call."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, width)).astype(np.float32)
+    t = np.argmax(x @ rng.standard_normal((width, classes)), axis=1)
+    return x[: n * 2 // 3], t[: n * 2 // 3], x[n * 2 // 3 :], t[n * 2 // 3 :]
+
+
+@pytest.fixture
+def small_task():
+    """The training tests' data (tests/test_training.py, tests/test_ch6_training.py): call it."""
+    return _small_task

@@ -32,14 +32,6 @@ from bplib.training import SGD
 from bplib.words import display_width, say
 
 
-def _data(n=300, width=20, classes=3, seed=0):
-    """A task a small network can learn: the class is the largest of a few fixed projections."""
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((n, width)).astype(np.float32)
-    t = np.argmax(x @ rng.standard_normal((width, classes)), axis=1)
-    return x[: n * 2 // 3], t[: n * 2 // 3], x[n * 2 // 3 :], t[n * 2 // 3 :]
-
-
 def _texts(fig):
     found = [t.get_text() for t in fig.texts]
     for label in (fig._suptitle, fig._supxlabel, fig._supylabel):
@@ -262,8 +254,8 @@ def test_run_label_is_short_and_exact():
     assert run_label(**SETTINGS) == "lr 0.1, hidden 50, batch 100, 1000 iters, init 0.01, relu"
 
 
-def test_run_and_overlay_adds_a_run_from_the_same_start(capsys):
-    data, runs = _data(), {}
+def test_run_and_overlay_adds_a_run_from_the_same_start(small_task, capsys):
+    data, runs = small_task(), {}
     fig = run_and_overlay(None, runs, data, hidden_size=8, iters=40, batch_size=20, weight_init_std=0.1)
     fig = run_and_overlay(
         fig, runs, data, hidden_size=8, iters=40, batch_size=20, weight_init_std=0.1, lr=0.01
@@ -297,27 +289,27 @@ def test_run_and_overlay_adds_a_run_from_the_same_start(capsys):
         ({"activation": "tanh"}, "Cannot train: TwoLayerNet: activation must be 'relu' or 'sigmoid'"),
     ],
 )
-def test_run_and_overlay_refuses_bad_settings_with_one_line(settings, message, capsys):
+def test_run_and_overlay_refuses_bad_settings_with_one_line(small_task, settings, message, capsys):
     runs = {}
-    fig = run_and_overlay(None, runs, _data(), iters=10, **settings)
+    fig = run_and_overlay(None, runs, small_task(), iters=10, **settings)
     assert runs == {} and capsys.readouterr().out.startswith(message)
     assert "none yet" in fig._suptitle.get_text()
 
 
-def test_run_and_overlay_refuses_unknown_settings():
+def test_run_and_overlay_refuses_unknown_settings(small_task):
     with pytest.raises(TypeError, match="learning_rate"):
-        run_and_overlay(None, {}, _data(), learning_rate=0.1)
+        run_and_overlay(None, {}, small_task(), learning_rate=0.1)
 
 
-def test_run_and_overlay_takes_one_hot_labels():
-    x_train, t_train, x_test, t_test = _data()
+def test_run_and_overlay_takes_one_hot_labels(small_task):
+    x_train, t_train, x_test, t_test = small_task()
     runs = {}
     run_and_overlay(None, runs, (x_train, np.eye(3)[t_train], x_test, t_test), iters=10, hidden_size=4)
     assert len(runs) == 1
 
 
-def test_plot_runs_shows_the_latest_runs_only():
-    data, runs = _data(), {}
+def test_plot_runs_shows_the_latest_runs_only(small_task):
+    data, runs = small_task(), {}
     for k in range(SHOWN_RUNS + 1):
         run_and_overlay(None, runs, data, iters=5, hidden_size=2 + k, batch_size=50)
     fig = plot_runs(runs)
@@ -339,8 +331,8 @@ def _panel_parts(panel):
     return dict(zip(SETTINGS, grid.children, strict=True)), go, clear, bar, status
 
 
-def test_train_again_panel_trains_on_click_and_clears(capsys):
-    panel = train_again_panel(*_data(), hidden_size=5, iters=100, weight_init_std=0.1)
+def test_train_again_panel_trains_on_click_and_clears(small_task, capsys):
+    panel = train_again_panel(*small_task(), hidden_size=5, iters=100, weight_init_std=0.1)
     controls, go, clear, bar, status = _panel_parts(panel)
     assert isinstance(panel, widgets.VBox) and status.value == "press Train"
     assert controls["iters"].value == 100 and controls["activation"].value == "relu"
@@ -361,16 +353,16 @@ def test_train_again_panel_trains_on_click_and_clears(capsys):
     assert bar.value == 0 and status.value == "press Train"
 
 
-def test_train_again_panel_refuses_defaults_off_the_sliders():
+def test_train_again_panel_refuses_defaults_off_the_sliders(small_task):
     with pytest.raises(ValueError, match="not one of the slider's positions"):
-        train_again_panel(*_data(), lr=0.2)
+        train_again_panel(*small_task(), lr=0.2)
     with pytest.raises(TypeError, match="unknown settings"):
-        train_again_panel(*_data(), epochs=3)
+        train_again_panel(*small_task(), epochs=3)
     assert all(SETTINGS[name] in PANEL_CHOICES[name] for name in SETTINGS)
 
 
-def test_plot_runs_lines_carry_language_independent_gids():
-    data, runs = _data(), {}
+def test_plot_runs_lines_carry_language_independent_gids(small_task):
+    data, runs = small_task(), {}
     fig = run_and_overlay(None, runs, data, iters=10, hidden_size=4)
     fig = run_and_overlay(fig, runs, data, iters=10, hidden_size=4, lr=0.01)
     ax_loss, ax_acc = fig.axes
@@ -472,12 +464,12 @@ def test_check_optimizer_in_chinese(chinese, capsys):
     assert not _english_words([out, wrong])
 
 
-def test_runs_and_their_plot_in_chinese(chinese, capsys):
+def test_runs_and_their_plot_in_chinese(small_task, chinese, capsys):
     assert run_label(**SETTINGS) == say(
         "ch6.run_settings", lr=0.1, hidden=50, batch=100, iters=1000, init=0.01, activation="relu"
     )
     assert run_label(**SETTINGS) == "学习率 0.1，隐藏层 50，批大小 100，1000 次迭代，权重初始值 0.01，relu"
-    data, runs = _data(), {}
+    data, runs = small_task(), {}
     empty = run_and_overlay(None, runs, data, iters=10, lr=0.0)
     assert capsys.readouterr().out.startswith(say("train.cannot_train", why="the learning rate"))
     assert empty._suptitle.get_text() == say("ch6.runs_none_yet") == "几次训练的比较：还没有训练，请按“训练”"
@@ -507,8 +499,8 @@ def test_runs_and_their_plot_in_chinese(chinese, capsys):
     assert solo._suptitle.get_text().startswith("几次训练的比较")
 
 
-def test_train_again_panel_in_chinese(chinese, capsys):
-    panel = train_again_panel(*_data(), hidden_size=5, iters=100, weight_init_std=0.1)
+def test_train_again_panel_in_chinese(small_task, chinese, capsys):
+    panel = train_again_panel(*small_task(), hidden_size=5, iters=100, weight_init_std=0.1)
     controls, go, clear, bar, status = _panel_parts(panel)
     assert [w.description for w in controls.values()] == [say(f"ch6.setting_{name}") for name in SETTINGS]
     assert [w.description for w in controls.values()] == [

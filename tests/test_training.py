@@ -23,14 +23,6 @@ from bplib.training import (
 from bplib.words import say
 
 
-def _data(n=300, width=20, classes=3, seed=0):
-    """A task a small network can learn: the class is the largest of a few fixed projections."""
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((n, width)).astype(np.float32)
-    t = np.argmax(x @ rng.standard_normal((width, classes)), axis=1)
-    return x[: n * 2 // 3], t[: n * 2 // 3], x[n * 2 // 3 :], t[n * 2 // 3 :]
-
-
 def _net(seed=0, **kw):
     return TwoLayerNet(20, 16, 3, weight_init_std=0.1, seed=seed, **kw)
 
@@ -78,8 +70,8 @@ def test_iter_per_epoch_is_a_whole_number(n, batch, expected):
     assert iter_per_epoch(n, batch) == expected
 
 
-def test_train_learns_and_records_a_history():
-    x, t, xt, tt = _data()
+def test_train_learns_and_records_a_history(small_task):
+    x, t, xt, tt = small_task()
     net = _net()
     h = train(net, x, t, xt, tt, iters=500, batch_size=20, optimizer=SGD(0.3), reporter=False)
     assert isinstance(h, History) and h.iter_per_epoch == 10
@@ -94,16 +86,16 @@ def test_train_learns_and_records_a_history():
     assert "500 iterations, 50 evaluations" in repr(h)
 
 
-def test_the_last_iteration_is_always_evaluated():
-    x, t, xt, tt = _data()
+def test_the_last_iteration_is_always_evaluated(small_task):
+    x, t, xt, tt = small_task()
     h = train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=False)  # 7 per epoch
     assert h.iter_per_epoch == 7 and h.eval_iters.tolist() == [7, 14, 21, 25]
     h = train(_net(), x, t, xt, tt, iters=3, batch_size=30, reporter=False)  # less than an epoch
     assert h.eval_iters.tolist() == [3]
 
 
-def test_same_seed_same_run_other_seed_other_batches():
-    x, t, xt, tt = _data()
+def test_same_seed_same_run_other_seed_other_batches(small_task):
+    x, t, xt, tt = small_task()
     a, b, c = (
         train(_net(), x, t, xt, tt, iters=40, batch_size=10, seed=s, reporter=False) for s in (1, 1, 2)
     )
@@ -111,8 +103,8 @@ def test_same_seed_same_run_other_seed_other_batches():
     assert not np.array_equal(a.loss, c.loss)
 
 
-def test_train_is_the_books_loop_with_seeded_batches():
-    x, t, xt, tt = _data()
+def test_train_is_the_books_loop_with_seeded_batches(small_task):
+    x, t, xt, tt = small_task()
     net, book = _net(), _net()
     train(net, x, t, xt, tt, iters=30, batch_size=10, optimizer=SGD(0.2), seed=5, reporter=False)
     rng = np.random.default_rng(5)
@@ -125,16 +117,16 @@ def test_train_is_the_books_loop_with_seeded_batches():
         np.testing.assert_array_equal(net.params[key], book.params[key])
 
 
-def test_the_logged_loss_is_the_first_batch_loss_before_its_update():
-    x, t, xt, tt = _data()
+def test_the_logged_loss_is_the_first_batch_loss_before_its_update(small_task):
+    x, t, xt, tt = small_task()
     net = _net()
     first = _net().loss(*(a[np.random.default_rng(0).integers(0, len(x), 10)] for a in (x, t)))
     h = train(net, x, t, xt, tt, iters=5, batch_size=10, seed=0, reporter=False)
     assert h.loss[0] == pytest.approx(first, rel=1e-6)
 
 
-def test_train_leaves_the_data_alone_and_accepts_one_hot_and_image_shapes():
-    x, t, xt, tt = _data()
+def test_train_leaves_the_data_alone_and_accepts_one_hot_and_image_shapes(small_task):
+    x, t, xt, tt = small_task()
     copies = [a.copy() for a in (x, t, xt, tt)]
     onehot = np.eye(3, dtype=np.float32)[t]
     h = train(_net(), x.reshape(-1, 1, 4, 5), onehot, xt, tt, iters=20, batch_size=10, reporter=False)
@@ -143,8 +135,8 @@ def test_train_leaves_the_data_alone_and_accepts_one_hot_and_image_shapes():
         np.testing.assert_array_equal(a, b)
 
 
-def test_the_reporter_sees_every_step_and_evaluation():
-    x, t, xt, tt = _data()
+def test_the_reporter_sees_every_step_and_evaluation(small_task):
+    x, t, xt, tt = small_task()
     rec = Recorder()
     train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=rec)
     assert rec.calls[0] == ("start", 25, 7) and rec.calls[-1] == ("finish",)
@@ -154,8 +146,8 @@ def test_the_reporter_sees_every_step_and_evaluation():
     ]
 
 
-def test_text_reporter_prints_one_line_per_evaluation():
-    x, t, xt, tt = _data()
+def test_text_reporter_prints_one_line_per_evaluation(small_task):
+    x, t, xt, tt = small_task()
     out = io.StringIO()
     train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=TextReporter(file=out))
     lines = out.getvalue().splitlines()
@@ -165,14 +157,14 @@ def test_text_reporter_prints_one_line_per_evaluation():
     assert lines[4].startswith("epoch   3.57  iter     25")
 
 
-def test_outside_jupyter_the_default_reporter_prints_text(capsys):
-    x, t, xt, tt = _data()
+def test_outside_jupyter_the_default_reporter_prints_text(small_task, capsys):
+    x, t, xt, tt = small_task()
     train(_net(), x, t, xt, tt, iters=7, batch_size=30)
     assert capsys.readouterr().out.startswith("training: 7 iterations, 7 per epoch\nepoch   1.00")
 
 
-def test_jupyter_reporter_draws_the_curves_and_fills_the_bar():
-    x, t, xt, tt = _data()
+def test_jupyter_reporter_draws_the_curves_and_fills_the_bar(small_task):
+    x, t, xt, tt = small_task()
     rep = JupyterReporter(bar_seconds=0)
     h = train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=rep)
     assert rep.bar.value == rep.bar.max == 25 and rep.bar.bar_style == "success"
@@ -184,8 +176,8 @@ def test_jupyter_reporter_draws_the_curves_and_fills_the_bar():
     assert bytes(rep.image.value[:4]) == b"\x89PNG"
 
 
-def test_jupyter_reporter_redraws_rarely_but_always_shows_the_end():
-    x, t, xt, tt = _data()
+def test_jupyter_reporter_redraws_rarely_but_always_shows_the_end(small_task):
+    x, t, xt, tt = small_task()
     rep, drawn = JupyterReporter(redraw_factor=1e6), []
     draw = rep._draw
     rep._draw = lambda history: (drawn.append(len(history.loss)), draw(history))
@@ -193,8 +185,8 @@ def test_jupyter_reporter_redraws_rarely_but_always_shows_the_end():
     assert drawn == [7, 25]  # the first evaluation, then (drawing being slow) only the end
 
 
-def test_plot_history_compares_runs():
-    x, t, xt, tt = _data()
+def test_plot_history_compares_runs(small_task):
+    x, t, xt, tt = small_task()
     runs = {
         f"lr={lr}": train(_net(), x, t, xt, tt, iters=20, batch_size=10, optimizer=SGD(lr), reporter=False)
         for lr in (0.1, 0.5)
@@ -231,8 +223,8 @@ BAD_SETTINGS = [
 
 
 @pytest.mark.parametrize("change,message", BAD_SETTINGS)
-def test_bad_settings_are_refused_before_any_work(change, message):
-    x, t, xt, tt = _data()
+def test_bad_settings_are_refused_before_any_work(small_task, change, message):
+    x, t, xt, tt = small_task()
     kw = {"x_train": x, "t_train": t, "x_test": xt, "t_test": tt, "iters": 10, "batch_size": 10} | change
     net, rec = _net(), Recorder()
     before = _snapshot(net)
@@ -243,8 +235,8 @@ def test_bad_settings_are_refused_before_any_work(change, message):
         np.testing.assert_array_equal(net.params[key], value)
 
 
-def test_explain_errors_prints_the_message_instead_of_a_traceback(capsys):
-    x, t, xt, tt = _data()
+def test_explain_errors_prints_the_message_instead_of_a_traceback(small_task, capsys):
+    x, t, xt, tt = small_task()
     with explain_errors():
         train(_net(), x, t, xt, tt, batch_size=500, reporter=False)
     assert capsys.readouterr().out == (
@@ -257,16 +249,16 @@ def test_explain_errors_prints_the_message_instead_of_a_traceback(capsys):
         _ = 1 / 0  # other errors are real bugs: they are not hidden
 
 
-def test_a_diverging_run_ends_in_one_clear_error_without_warnings():
-    x, t, xt, tt = _data()
+def test_a_diverging_run_ends_in_one_clear_error_without_warnings(small_task):
+    x, t, xt, tt = small_task()
     rec = Recorder()
     with pytest.raises(ValueError, match=r"diverged at iteration \d+.*smaller learning rate than 1e\+30"):
         train(_net(), x * 1e3, t, xt, tt, iters=50, batch_size=10, optimizer=SGD(1e30), reporter=rec)
     assert rec.calls[-1][0] == "stopped" and "diverged" in rec.calls[-1][1]
 
 
-def test_nan_in_the_data_is_named():
-    x, t, xt, tt = _data()
+def test_nan_in_the_data_is_named(small_task):
+    x, t, xt, tt = small_task()
     x = x.copy()
     x[:, 0] = np.nan
     with pytest.raises(ValueError, match="iteration 1: x_train contains NaN or inf"):
@@ -294,8 +286,8 @@ def test_momentum_refuses_bad_settings(kw):
         Momentum(**kw)
 
 
-def test_momentum_trains_faster_than_sgd_at_the_same_learning_rate():
-    x, t, xt, tt = _data()
+def test_momentum_trains_faster_than_sgd_at_the_same_learning_rate(small_task):
+    x, t, xt, tt = small_task()
     runs = {
         name: train(_net(), x, t, xt, tt, iters=100, batch_size=20, optimizer=opt, reporter=False)
         for name, opt in (("sgd", SGD(0.02)), ("momentum", Momentum(0.02, 0.9)))
@@ -303,16 +295,16 @@ def test_momentum_trains_faster_than_sgd_at_the_same_learning_rate():
     assert runs["momentum"].loss[-20:].mean() < 0.8 * runs["sgd"].loss[-20:].mean()
 
 
-def test_plot_history_lines_carry_language_independent_gids():
-    x, t, xt, tt = _data()
+def test_plot_history_lines_carry_language_independent_gids(small_task):
+    x, t, xt, tt = small_task()
     h = train(_net(), x, t, xt, tt, iters=20, batch_size=10, reporter=False)
     assert [line.get_gid() for line in plot_history(h).axes[1].lines] == ["train", "test"]
     fig = plot_history({"a": h, "b": h})
     assert [line.get_gid() for line in fig.axes[1].lines] == ["a train", "a test", "b train", "b test"]
 
 
-def test_the_english_lines_are_the_english_editions():
-    x, t, xt, tt = _data()
+def test_the_english_lines_are_the_english_editions(small_task):
+    x, t, xt, tt = small_task()
     out = io.StringIO()
     h = train(_net(), x, t, xt, tt, iters=7, batch_size=30, reporter=TextReporter(file=out))
     first, epoch, done = out.getvalue().splitlines()
@@ -334,8 +326,8 @@ def test_the_english_lines_are_the_english_editions():
 # --- the Chinese edition: every word from the catalog (bplib/words/training.py) ---
 
 
-def test_text_reporter_in_chinese(chinese):
-    x, t, xt, tt = _data()
+def test_text_reporter_in_chinese(small_task, chinese):
+    x, t, xt, tt = small_task()
     out = io.StringIO()
     h = train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=TextReporter(file=out))
     lines = out.getvalue().splitlines()
@@ -351,8 +343,8 @@ def test_text_reporter_in_chinese(chinese):
     assert repr(h).startswith("History(25 次迭代，测了 4 次准确率；最终训练准确率 ")
 
 
-def test_text_reporter_tells_why_it_stopped_in_chinese(chinese):
-    x, t, xt, tt = _data()
+def test_text_reporter_tells_why_it_stopped_in_chinese(small_task, chinese):
+    x, t, xt, tt = small_task()
     out = io.StringIO()
     with pytest.raises(ValueError, match="diverged"):  # the error itself stays English
         train(
@@ -369,8 +361,8 @@ def test_text_reporter_tells_why_it_stopped_in_chinese(chinese):
     assert out.getvalue().splitlines()[-1].startswith("已停止：training diverged at iteration ")
 
 
-def test_jupyter_reporter_in_chinese(chinese):
-    x, t, xt, tt = _data()
+def test_jupyter_reporter_in_chinese(small_task, chinese):
+    x, t, xt, tt = small_task()
     rep, seen = JupyterReporter(bar_seconds=0), []
     step = rep.step
     rep.step = lambda done, loss: (step(done, loss), seen.append((done, loss, rep.label.value)))
@@ -384,8 +376,8 @@ def test_jupyter_reporter_in_chinese(chinese):
     assert acc_ax.get_title() == say("train.accuracy") == "准确率"
 
 
-def test_plot_history_in_chinese(chinese):
-    x, t, xt, tt = _data()
+def test_plot_history_in_chinese(small_task, chinese):
+    x, t, xt, tt = small_task()
     h = train(_net(), x, t, xt, tt, iters=20, batch_size=10, reporter=False)
     loss_ax, acc_ax = plot_history(h).axes
     assert [line.get_label() for line in acc_ax.lines] == [
