@@ -81,15 +81,13 @@ class CheckResult:
 
     def table(self):
         if self.note:
-            return say("check.not_written", why=self.note)
-        tolerance = say("check.tolerance", tol=f"{self.tol:.0e}")
-        head = pad(say("check.gradient"), 10) + " " + pad(say("check.relative_error"), 14, ">") + "  "
-        rows = [head + pad(say("check.result"), 6) + "   " + tolerance]
+            return say("FAIL: not written yet: {why}", why=self.note)
+        tolerance = say("(tolerance {tol})", tol=f"{self.tol:.0e}")
+        head = pad(say("gradient"), 10) + " " + pad(say("relative error"), 14, ">") + "  "
+        rows = [head + pad(say("result"), 6) + "   " + tolerance]
         for name, err in self.errors.items():
-            shown = say("check.input", k=name[6:]) if name.startswith("input ") else name
-            rows.append(
-                pad(shown, 10) + f" {err:>14.1e}  " + say("check.pass" if err <= self.tol else "check.fail")
-            )
+            shown = say("input {k}", k=name[6:]) if name.startswith("input ") else name
+            rows.append(pad(shown, 10) + f" {err:>14.1e}  " + say("PASS" if err <= self.tol else "FAIL"))
         return "\n".join(rows)
 
 

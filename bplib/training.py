@@ -95,9 +95,10 @@ class History:
 
     def __repr__(self):
         if len(self.eval_iters) == 0:
-            return say("train.history_empty", iters=len(self.loss))
+            return say("History({iters} iterations, no evaluation yet)", iters=len(self.loss))
         return say(
-            "train.history",
+            "History({iters} iterations, {evals} evaluations; "
+            "final train accuracy {train:.4f}, test accuracy {test:.4f})",
             iters=len(self.loss),
             evals=len(self.eval_iters),
             train=self.train_acc[-1],
@@ -134,7 +135,9 @@ class TextReporter(Reporter):
         print(text, file=self.file or sys.stdout, flush=True)
 
     def start(self, iters, iter_per_epoch):
-        self._print(say("train.start", iters=iters, per_epoch=iter_per_epoch))
+        self._print(
+            say("training: {iters} iterations, {per_epoch} per epoch", iters=iters, per_epoch=iter_per_epoch)
+        )
 
     def evaluated(self, history):
         h = history
@@ -143,7 +146,8 @@ class TextReporter(Reporter):
         loss = h.loss[before:done].mean()
         self._print(
             say(
-                "train.epoch",
+                "epoch {epoch:6.2f}  iter {done:6d}  loss {loss:.4f}  "
+                "train acc {train:.4f}  test acc {test:.4f}",
                 epoch=h.epochs[-1],
                 done=done,
                 loss=loss,
@@ -153,10 +157,10 @@ class TextReporter(Reporter):
         )
 
     def finish(self, history):
-        self._print(say("train.done", seconds=history.seconds))
+        self._print(say("done in {seconds:.1f} s", seconds=history.seconds))
 
     def stopped(self, message):
-        self._print(say("train.stopped", why=message))
+        self._print(say("stopped: {why}", why=message))
 
 
 class JupyterReporter(Reporter):
@@ -176,7 +180,7 @@ class JupyterReporter(Reporter):
         from IPython.display import display
         from matplotlib.figure import Figure
 
-        self.bar = widgets.IntProgress(min=0, max=iters, description=say("train.bar"))
+        self.bar = widgets.IntProgress(min=0, max=iters, description=say("training"))
         self.label = widgets.Label(f"0 / {iters}")
         self.image = widgets.Image(format="png")
         self.fig = Figure(figsize=self.figsize, dpi=80)
@@ -187,7 +191,9 @@ class JupyterReporter(Reporter):
         now = time.perf_counter()
         if now - self.shown_at >= self.bar_seconds:
             self.bar.value, self.shown_at = done, now
-            self.label.value = say("train.progress", done=done, total=self.iters, loss=loss)
+            self.label.value = say(
+                "{done} / {total}   loss {loss:.3f}", done=done, total=self.iters, loss=loss
+            )
 
     def evaluated(self, history):
         self.bar.value = int(history.eval_iters[-1])
@@ -210,7 +216,11 @@ class JupyterReporter(Reporter):
         if self.drawn != len(history.loss):
             self._draw(history)
         self.bar.value, self.bar.bar_style = self.iters, "success"
-        self.label.value = say("train.bar_done", seconds=history.seconds, test=history.test_acc[-1])
+        self.label.value = say(
+            "done in {seconds:.1f} s   test acc {test:.4f}",
+            seconds=history.seconds,
+            test=history.test_acc[-1],
+        )
 
     def stopped(self, message):
         self.bar.bar_style, self.label.value = "danger", message
@@ -243,13 +253,11 @@ def plot_history(history, fig=None, figsize=(8, 3)):
         width = max(1, min(len(h.loss), h.iter_per_epoch) // 10)  # a running mean shows the trend
         smooth = np.convolve(h.loss, np.ones(width) / width, mode="valid")
         ax_loss.plot(its[width - 1 :], smooth, color=color, lw=1.2, label=label or None)
-        train_label, test_label = say("train.train_curve", run=run), say("train.test_curve", run=run)
+        train_label, test_label = say("{run}train", run=run), say("{run}test", run=run)
         ax_acc.plot(h.epochs, h.train_acc, "o-", color=color, ms=3, label=train_label, gid=f"{run}train")
         ax_acc.plot(h.epochs, h.test_acc, "s--", color=test_color, ms=3, label=test_label, gid=f"{run}test")
-    ax_loss.set(xlabel=say("train.iteration"), ylabel=say("train.loss"), title=say("train.minibatch_loss"))
-    ax_acc.set(
-        xlabel=say("train.epoch_axis"), ylabel=say("train.accuracy"), title=say("train.accuracy"), ylim=(0, 1)
-    )
+    ax_loss.set(xlabel=say("iteration"), ylabel=say("loss"), title=say("mini-batch loss"))
+    ax_acc.set(xlabel=say("epoch"), ylabel=say("accuracy"), title=say("accuracy"), ylim=(0, 1))
     if ax_loss.get_legend_handles_labels()[1]:
         ax_loss.legend(fontsize=8)
     ax_acc.legend(fontsize=8, loc="lower right")
@@ -391,4 +399,4 @@ def explain_errors(prefix=None):
     try:
         yield
     except ValueError as exc:
-        print(say("train.cannot_train", why=exc) if prefix is None else f"{prefix}{exc}")
+        print(say("Cannot train: {why}", why=exc) if prefix is None else f"{prefix}{exc}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
-from bplib.words import WORDS
+from bplib.words import ZH
 from bplib.words.fonts import FAMILY, FONT_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ EXTRA = "".join(map(chr, range(0x20, 0x7F))) + "，。：；（）、？！“�
 
 
 def course_text():
-    text = [entry["zh"] for entry in WORDS.values()]
+    text = list(ZH.values())
     for path in sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             text.append("".join(cell["source"]))

@@ -175,8 +175,13 @@ def test_gradient_check_written_the_books_way_shows_the_books_magnitudes(mnist):
 
 def test_bplibs_own_two_layer_net_passes_the_books_check(mnist):
     (x_train, t_train), _ = mnist
-    network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10)
+    # Seeded: with unseeded weights about 1 network in 8 has a hidden unit whose input lies within
+    # h = 1e-4 of ReLU's kink for one of the 3 images (24 of seeds 0-199), and there the central
+    # difference averages the two slopes: W1 and b1 then differ by ~1e-5 (this test failed so, twice).
+    network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10, seed=0)
     assert all(p.dtype == np.float64 for p in network.params.values())  # the book's dtype
+    hidden_inputs = x_train[:3] @ network.params["W1"] + network.params["b1"]
+    assert np.abs(hidden_inputs).min() > 10 * 1e-4  # no kink within reach of the nudges
     diff = _book_gradient_check(network, x_train[:3], t_train[:3])
     assert all(0 < d < 1e-7 for d in diff.values()), diff
 

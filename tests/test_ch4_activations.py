@@ -163,14 +163,25 @@ def _column(line, text):
 
 def test_update_relu_in_chinese(chinese, capsys):
     texts = _texts(update_relu(x=-1.0, dout=1.5))
-    assert say("ch4.switch_off_title") in texts and "switch off: the gradient stops" not in texts
-    assert "开关为 OFF" in say("ch4.switch_off_title")
+    assert say("switch off: the gradient stops") in texts and "switch off: the gradient stops" not in texts
+    assert "开关为 OFF" in say("switch off: the gradient stops")
     out = capsys.readouterr().out
-    switch = say("ch4.switch_off")
-    assert out == say("ch4.relu_line", x=-1.0, y=0.0, dout=1.5, dx=0.0, switch=switch) + "\n"
+    switch = say("switch off")
+    assert (
+        out
+        == say(
+            "x = {x:.2f} -> y = {y:.2f}; upstream {dout:.2f} -> dx = {dx:.2f} ({switch})",
+            x=-1.0,
+            y=0.0,
+            dout=1.5,
+            dx=0.0,
+            switch=switch,
+        )
+        + "\n"
+    )
     assert out == "x = -1.00 -> y = 0.00；上游 1.50 -> dx = 0.00（开关为 OFF）\n"
     texts = _texts(update_relu(x=2.0, dout=1.5))
-    assert say("ch4.switch_on_title") in texts and "开关为 ON" in capsys.readouterr().out
+    assert say("switch on: the gradient passes") in texts and "开关为 ON" in capsys.readouterr().out
     assert not _english_words(texts)
 
 
@@ -178,53 +189,76 @@ def test_update_relu_in_chinese(chinese, capsys):
 def test_update_sigmoid_in_chinese(chinese, capsys, step):
     fig = update_sigmoid(x=-0.5, dout=1.5, step=step)
     texts = _texts(fig)
-    assert say("ch4.sigmoid_steps_title", step=step) in texts
+    assert say("Sigmoid as four nodes: backward step {step} of 4", step=step) in texts
     assert f"Sigmoid as four nodes: backward step {step} of 4" not in texts
-    one = "+0.3525" if step == 4 else say("ch4.after_step_4")
-    assert say("ch4.collapsed_sends_back", value=one) in texts
+    one = "+0.3525" if step == 4 else say("(after step 4)")
+    assert say('one "sigmoid" node sends back dL/dy · y(1 − y) = {value}', value=one) in texts
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == say("ch4.sigmoid_line", x=-0.5, y=1 / (1 + np.exp(0.5)), dout=1.5)
+    assert lines[0] == say(
+        "x = {x:.2f}, y = {y:.4f}, upstream dL/dy = {dout:.2f}", x=-0.5, y=1 / (1 + np.exp(0.5)), dout=1.5
+    )
     rows = lines[1:5]
     assert [row.split()[:3] for row in rows] == [["第", str(k), "步"] for k in range(1, 5)]
-    assert sum(say("ch4.not_yet") in row for row in rows) == 4 - step
-    assert "（" in say("ch4.not_yet") and say("ch4.passes_on") in rows[1]
-    assert say("ch4.passes_on") == "原样传递"
+    assert sum(say("(not yet)") in row for row in rows) == 4 - step
+    assert "（" in say("(not yet)") and say("passes on") in rows[1]
+    assert say("passes on") == "原样传递"
     # the rule and the value start in the same column in every row, as in English
-    rules = ["× (−y²)", say("ch4.passes_on"), "× exp(−x)", "× (−1)"]
+    rules = ["× (−y²)", say("passes on"), "× exp(−x)", "× (−1)"]
     assert len({_column(row, rule) for row, rule in zip(rows, rules, strict=True)}) == 1
     assert len({_column(row, row.split()[-1]) for row in rows}) == 1
     if step == 4:
-        assert lines[5] == say("ch4.collapsed_line", value=sigmoid_steps(-0.5, 1.5).collapsed)
+        assert lines[5] == say(
+            'one "sigmoid" node: dL/dy · y(1 − y) = {value:+.4f}', value=sigmoid_steps(-0.5, 1.5).collapsed
+        )
         assert lines[5].startswith("一个“sigmoid”节点")
     assert not _english_words(texts + lines)
 
 
 def test_sigmoid_and_relu_nodes_in_chinese(chinese):
-    assert say("ch4.sigmoid_node_title") in _texts(sigmoid_node_figure(x=-0.5, dout=1.5))
-    assert sigmoid_node_graph().title == say("ch4.sigmoid_node_title") != 'The same, as one "sigmoid" node'
-    assert relu_graph().title == say("ch4.relu_node") == "ReLU 节点"
+    assert say('The same, as one "sigmoid" node') in _texts(sigmoid_node_figure(x=-0.5, dout=1.5))
+    assert (
+        sigmoid_node_graph().title
+        == say('The same, as one "sigmoid" node')
+        != 'The same, as one "sigmoid" node'
+    )
+    assert relu_graph().title == say("ReLU node") == "ReLU 节点"
 
 
 def test_activation_curves_in_chinese(chinese):
     left, right = activation_curves().axes
-    assert left.get_title() == say("ch4.sigmoid_curves") != "Sigmoid and its gradient"
-    assert right.get_title() == say("ch4.relu_curves") != "ReLU and its gradient"
-    assert left.get_ylabel() == right.get_ylabel() == say("ch4.output_gradient") == "输出 / 梯度"
-    assert say("ch4.peak_at_zero") in [t.get_text() for t in left.texts]
-    assert say("ch4.relu_gradient_curve") in [t.get_text() for t in right.texts]
+    assert left.get_title() == say("Sigmoid and its gradient") != "Sigmoid and its gradient"
+    assert right.get_title() == say("ReLU and its gradient") != "ReLU and its gradient"
+    assert left.get_ylabel() == right.get_ylabel() == say("output / gradient") == "输出 / 梯度"
+    assert say("0.25 at x = 0") in [t.get_text() for t in left.texts]
+    assert say("gradient (0 at x = 0)") in [t.get_text() for t in right.texts]
     assert not _english_words(_texts(left.figure))
 
 
 def test_update_vanishing_in_chinese(chinese, capsys):
     fig = update_vanishing(depth=8)
     (ax,) = fig.axes
-    assert ax.get_title() == say("ch4.vanishing_title", depth=8) == "传到 8 层中每一层的梯度"
-    assert ax.get_xlabel() == say("ch4.vanishing_layer") and ax.get_ylabel() == say("ch4.mean_gradient")
+    assert (
+        ax.get_title()
+        == say("Gradient reaching each of {depth} layers", depth=8)
+        == "传到 8 层中每一层的梯度"
+    )
+    assert ax.get_xlabel() == say("layer (1 = next to the data)") and ax.get_ylabel() == say(
+        "mean |gradient|"
+    )
     texts = [t.get_text() for t in ax.texts]
-    assert texts == [say("ch4.relu_layers"), say("ch4.sigmoid_layers")] == ["ReLU 层", "Sigmoid 层"]
+    assert texts == [say("ReLU layers"), say("Sigmoid layers")] == ["ReLU 层", "Sigmoid 层"]
     out = capsys.readouterr().out
     sig, relu = stacked_gradients(8, "sigmoid")[0], stacked_gradients(8, "relu")[0]
-    assert out == say("ch4.vanishing_line", depth=8, sigmoid=sig, relu=relu) + "\n"
+    assert (
+        out
+        == say(
+            "depth {depth}: mean |gradient| at layer 1 is {sigmoid:.2e} (sigmoid) vs {relu:.2e} (ReLU)",
+            depth=8,
+            sigmoid=sig,
+            relu=relu,
+        )
+        + "\n"
+    )
     assert "7.94e-06（sigmoid）" in out and "depth" not in out
     assert not _english_words(_texts(fig) + [out])
 

@@ -139,22 +139,26 @@ def test_update_softmax_loss_in_chinese(chinese, capsys):
     fig = update_softmax_loss(a1=0.3, a2=2.9, a3=4.0, true_class=2)
     (ax,) = fig.axes
     loss = -np.log(softmax(np.array([0.3, 2.9, 4.0]))[1])
-    assert ax.get_title() == say("ch5.softmax_loss_title", k=2, loss=loss)
+    assert ax.get_title() == say("Softmax-with-Loss: true class {k}, loss L = {loss:.3f}", k=2, loss=loss)
     assert ax.get_title() == "Softmax-with-Loss：正确类别 2，损失 L = 1.406"
-    assert ax.get_xlabel() == say("ch5.class_axis") and ax.get_ylabel() == say("ch5.probability_gradient")
+    assert ax.get_xlabel() == say("class k (its score a_k)") and ax.get_ylabel() == say(
+        "probability / gradient"
+    )
     assert ax.get_ylabel() == "概率 / 梯度"
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert ticks == [say("ch5.class_tick", k=k, a=a) for k, a in ((1, 0.3), (2, 2.9), (3, 4.0))]
+    assert ticks == [say("class {k} (a{k} = {a:.1f})", k=k, a=a) for k, a in ((1, 0.3), (2, 2.9), (3, 4.0))]
     assert ticks[0] == "类别 1（a1 = 0.3）"
     lines = capsys.readouterr().out.splitlines()
-    assert lines[3] == say("ch5.loss_line", loss=loss) == "损失  = 1.4057"
+    assert lines[3] == say("loss  = {loss:.4f}", loss=loss) == "损失  = 1.4057"
     assert len({display_width(line[: line.index("=")]) for line in lines}) == 1  # the "=" signs line up
     assert not _english_words(_texts(fig) + ticks + lines)
 
 
 def test_affine_shapes_in_chinese(chinese, capsys):
     lines = affine_shape_lines(5, 2, 3)
-    assert lines[0] == say("ch5.shapes_forward", x="(5, 2)", w="(2, 3)", b="(3,)", y="(5, 3)")
+    assert lines[0] == say(
+        "forward   Y = X·W + B   {x}·{w} + {b} -> {y}", x="(5, 2)", w="(2, 3)", b="(3,)", y="(5, 3)"
+    )
     assert lines[0].startswith("正向传播") and lines[1].startswith("反向传播")
     assert "-> (5, 3)" in lines[0]  # what the notebook checks, in both editions
     assert lines[1].endswith("(5, 2)，即 X 的形状") and lines[3].endswith("(3,)，即 B 的形状")
@@ -162,7 +166,7 @@ def test_affine_shapes_in_chinese(chinese, capsys):
     assert {display_width(line[: re.search(r"\S+ = ", line).start()]) for line in lines} == {10}
     assert {display_width(line[: line.index("(")]) for line in lines} == {24}
     fig = update_affine_shapes(N=4, input_size=2, output_size=3)
-    assert say("ch5.affine_shapes_title", n=4, d=2, m=3) in _texts(fig)
+    assert say("Affine shapes: N = {n}, input size {d}, output size {m}", n=4, d=2, m=3) in _texts(fig)
     assert "Affine 层的形状：N = 4，输入大小 2，输出大小 3" in _texts(fig)
     assert capsys.readouterr().out.splitlines() == affine_shape_lines(4, 2, 3)
     assert not _english_words(lines + _texts(fig))
@@ -170,12 +174,16 @@ def test_affine_shapes_in_chinese(chinese, capsys):
 
 def test_softmax_graph_figure_in_chinese(chinese, capsys):
     texts = _texts(softmax_graph_figure(a1=0.3, a2=2.9, a3=4.0, true_class=3))
-    assert say("ch5.softmax_graph_title", k=3, step=17, n=17) in texts
+    assert say("Softmax-with-Loss, true class {k}: backward step {step} of {n}", k=3, step=17, n=17) in texts
     assert "Softmax-with-Loss，正确类别 3：反向传播第 17 步（共 17 步）" in texts
     done, loss = capsys.readouterr().out.splitlines()
-    assert done == say("ch5.backward_done", n=17, grads="+0.0182  +0.2452  -0.2634")
+    assert done == say(
+        "step {n}: backward done; the gradients reaching a1, a2, a3 are y − t = {grads}",
+        n=17,
+        grads="+0.0182  +0.2452  -0.2634",
+    )
     assert done.startswith("第 17 步：反向传播完成")
-    assert loss == say("ch5.loss_l_line", loss=0.30573) == "损失 L = 0.3057"
+    assert loss == say("loss L = {loss:.4f}", loss=0.30573) == "损失 L = 0.3057"
     texts = _texts(softmax_graph_figure(step=3))
-    assert say("ch5.softmax_graph_title", k=3, step=3, n=17) in texts
+    assert say("Softmax-with-Loss, true class {k}: backward step {step} of {n}", k=3, step=3, n=17) in texts
     assert capsys.readouterr().out.splitlines()[-1] == "损失 L = 0.3057"

@@ -10,8 +10,10 @@ import pytest
 from bplib import TwoLayerNet
 from bplib.chapters.ch6_training import (
     PANEL_CHOICES,
+    SETTING_LABELS,
     SETTINGS,
     SHOWN_RUNS,
+    STEPS,
     check_optimizer,
     compare_gradients,
     confusion_figure,
@@ -391,12 +393,12 @@ def _english_words(texts):
 def test_four_steps_figure_in_chinese(chinese):
     texts = _texts(four_steps_figure())
     heads = [t for t in texts if t[:1].isdigit()]
-    assert heads == [say(f"ch6.step{k}_head") for k in range(1, 5)]
+    assert heads == [say(head) for head, _ in STEPS]
     assert heads == ["1  选出 mini-batch", "2  计算梯度", "3  更新参数", "4  重复"]
-    for k in range(1, 5):
-        assert say(f"ch6.step{k}_body") in texts
-    assert say("ch6.four_steps_title") in texts and "The four steps of learning" not in texts
-    assert say("ch6.backprop_lives") in texts
+    for _, body in STEPS:
+        assert say(body) in texts
+    assert say("The four steps of learning") in texts and "The four steps of learning" not in texts
+    assert say("backprop lives\nin step 2") in texts
     assert not _english_words(texts)
 
 
@@ -405,7 +407,7 @@ def test_gradient_table_in_chinese_keeps_its_columns(chinese):
     x, t = np.random.default_rng(2).standard_normal((3, 6)), np.array([0, 2, 1])
     head, *rows = compare_gradients(net, x, t, repeat=1).table().splitlines()
     assert head.split() == ["参数", "形状", "相对误差", "|差值|", "的平均值"]
-    assert head.split()[:3] == [say("ch6.parameter"), say("ch6.shape"), say("ch6.relative_error")]
+    assert head.split()[:3] == [say("parameter"), say("shape"), say("relative error")]
     assert len(rows) == 4 and rows[0].startswith("W1         (6, 4)")
     # the headers end where the numbers under them end; the second column starts with its header
     assert display_width(head[: head.index("形状")]) == rows[0].index("(6, 4)") == 11
@@ -416,11 +418,14 @@ def test_gradient_table_in_chinese_keeps_its_columns(chinese):
 
 def test_weights_and_digits_figures_in_chinese(chinese):
     texts = _texts(weights_figure(np.random.default_rng(0).standard_normal((784, 12)), ncols=5))
-    assert say("ch6.unit", k=4) in texts and "神经元 4" in texts and "unit 4" not in texts
-    assert say("ch6.weights_title", n=12) in texts and say("ch6.weights_xlabel") in texts
-    assert say("ch6.pixel_row") in texts
+    assert say("unit {k}", k=4) in texts and "神经元 4" in texts and "unit 4" not in texts
+    assert (
+        say("First-layer weights W1: one 28×28 image per hidden unit ({n} units)", n=12) in texts
+        and say("pixel column (red: positive weight, blue: negative)") in texts
+    )
+    assert say("pixel row") in texts
     texts = _texts(digits_figure(np.zeros((3, 784)), ["甲", "乙", "丙"], "一些数字"))
-    assert "一些数字" in texts and say("ch6.pixel_column") in texts and say("ch6.pixel_row") in texts
+    assert "一些数字" in texts and say("pixel column") in texts and say("pixel row") in texts
     assert "pixel row" not in texts and not _english_words(texts)
 
 
@@ -428,10 +433,12 @@ def test_confusion_figure_in_chinese(chinese):
     m = confusion_matrix(np.array([0, 1, 1, 2] * 300), np.array([0, 1, 2, 2] * 300), classes=3)
     fig = confusion_figure(m)
     ax, colorbar = fig.axes
-    assert ax.get_xlabel() == say("ch6.predicted_digit") and ax.get_ylabel() == say("ch6.true_digit")
-    assert ax.get_title() == say("ch6.confusion_title", total=1200, diagonal=900)
+    assert ax.get_xlabel() == say("predicted digit") and ax.get_ylabel() == say("true digit")
+    assert ax.get_title() == say(
+        "Confusion matrix on {total:,} test digits ({diagonal:,} on the diagonal)", total=1200, diagonal=900
+    )
     assert ax.get_title() == "1,200 个测试数字的混淆矩阵（对角线上 900 个）"
-    assert colorbar.get_ylabel() == say("ch6.mistakes") == "错误数"
+    assert colorbar.get_ylabel() == say("mistakes") == "错误数"
     assert not _english_words(_texts(fig))
 
 
@@ -439,18 +446,21 @@ def test_check_optimizer_in_chinese(chinese, capsys):
     assert check_optimizer(Momentum).passed
     out = capsys.readouterr().out
     assert out.splitlines() == [
-        say("ch6.check_optimizer_line", name="Momentum", settings="lr=0.1, momentum=0.9"),
-        say("ch6.pass", steps=4, rule="v ← momentum·v − lr·grad;  W ← W + v"),
+        say("check_optimizer({name}) with {settings}", name="Momentum", settings="lr=0.1, momentum=0.9"),
+        say("PASS: {steps} steps match {rule}", steps=4, rule="v ← momentum·v − lr·grad;  W ← W + v"),
     ]
     assert out.splitlines()[1].startswith("通过：4 步都符合")
     result = check_optimizer(_Stub)
-    assert result.message == say("ch6.fail", problem=say("ch6.not_written", why="your code here"))
+    assert result.message == say(
+        "FAIL: {problem}", problem=say("not written yet: {why}", why="your code here")
+    )
     assert result.message == "未通过：还没有写好：your code here"
     assert capsys.readouterr().out.endswith(result.message + "\n")
     wrong = check_optimizer(_NoVelocity, verbose=False).message
     assert wrong.startswith("未通过：第 2 步之后，params['W'] 最多偏离了 ")
     assert check_optimizer(_ChangesGrads, verbose=False).message == say(
-        "ch6.fail", problem=say("ch6.changed_grads")
+        "FAIL: {problem}",
+        problem=say("update changed the gradient arrays it was given; it must only change params"),
     )
 
     class DictOnly(Momentum):
@@ -466,31 +476,45 @@ def test_check_optimizer_in_chinese(chinese, capsys):
 
 def test_runs_and_their_plot_in_chinese(small_task, chinese, capsys):
     assert run_label(**SETTINGS) == say(
-        "ch6.run_settings", lr=0.1, hidden=50, batch=100, iters=1000, init=0.01, activation="relu"
+        "lr {lr:g}, hidden {hidden}, batch {batch}, {iters} iters, init {init:g}, {activation}",
+        lr=0.1,
+        hidden=50,
+        batch=100,
+        iters=1000,
+        init=0.01,
+        activation="relu",
     )
     assert run_label(**SETTINGS) == "学习率 0.1，隐藏层 50，批大小 100，1000 次迭代，权重初始值 0.01，relu"
     data, runs = small_task(), {}
     empty = run_and_overlay(None, runs, data, iters=10, lr=0.0)
-    assert capsys.readouterr().out.startswith(say("train.cannot_train", why="the learning rate"))
-    assert empty._suptitle.get_text() == say("ch6.runs_none_yet") == "几次训练的比较：还没有训练，请按“训练”"
+    assert capsys.readouterr().out.startswith(say("Cannot train: {why}", why="the learning rate"))
+    assert (
+        empty._suptitle.get_text()
+        == say("Training runs compared: none yet, press Train")
+        == "几次训练的比较：还没有训练，请按“训练”"
+    )
     for k in range(SHOWN_RUNS + 1):
         fig = run_and_overlay(None, runs, data, iters=5, hidden_size=2 + k, batch_size=50)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == say(
-        "ch6.run", n=1, settings=run_label(**{**SETTINGS, "iters": 5, "hidden_size": 2, "batch_size": 50})
+        "run {n}: {settings}",
+        n=1,
+        settings=run_label(**{**SETTINGS, "iters": 5, "hidden_size": 2, "batch_size": 50}),
     )
     assert lines[0].startswith("第 1 次训练：学习率 0.1，隐藏层 2，")
-    assert fig._suptitle.get_text() == say("ch6.runs_latest", shown=SHOWN_RUNS, total=SHOWN_RUNS + 1)
+    assert fig._suptitle.get_text() == say(
+        "Training runs compared (the latest {shown} of {total})", shown=SHOWN_RUNS, total=SHOWN_RUNS + 1
+    )
     ax_loss, ax_acc = fig.axes
     assert (ax_loss.get_xlabel(), ax_loss.get_ylabel(), ax_loss.get_title()) == (
-        say("train.iteration"), say("ch6.loss_running_mean"), say("train.minibatch_loss")
+        say("iteration"), say("loss (running mean)"), say("mini-batch loss")
     )  # fmt: skip
     assert (ax_acc.get_xlabel(), ax_acc.get_ylabel(), ax_acc.get_title()) == (
-        say("train.epoch_axis"), say("train.accuracy"), say("ch6.accuracy_title")
+        say("epoch"), say("accuracy"), say("accuracy: test solid, train dotted")
     )  # fmt: skip
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     last = list(runs.values())[-1]
-    assert legend[-1] == say("ch6.run_legend", run=list(runs)[-1], test=last.test_acc[-1])
+    assert legend[-1] == say("{run}  →  test {test:.1%}", run=list(runs)[-1], test=last.test_acc[-1])
     assert legend[-1].startswith("第 7 次训练") and "→  测试准确率 " in legend[-1]
     assert [line.get_gid() for line in ax_loss.lines][-1] == "run 7"  # found without its words
     assert not _english_words(_texts(fig) + legend + lines)
@@ -502,13 +526,13 @@ def test_runs_and_their_plot_in_chinese(small_task, chinese, capsys):
 def test_train_again_panel_in_chinese(small_task, chinese, capsys):
     panel = train_again_panel(*small_task(), hidden_size=5, iters=100, weight_init_std=0.1)
     controls, go, clear, bar, status = _panel_parts(panel)
-    assert [w.description for w in controls.values()] == [say(f"ch6.setting_{name}") for name in SETTINGS]
+    assert [w.description for w in controls.values()] == [say(SETTING_LABELS[name]) for name in SETTINGS]
     assert [w.description for w in controls.values()] == [
         "学习率", "隐藏层大小", "批大小", "迭代次数", "权重初始值", "激活函数"
     ]  # fmt: skip
     buttons = (go.description, clear.description)
-    assert buttons == (say("ch6.train_button"), say("ch6.clear_button")) == ("训练", "清除记录")
-    assert status.value == say("ch6.press_train") == "请按“训练”"
+    assert buttons == (say("Train"), say("Clear runs")) == ("训练", "清除记录")
+    assert status.value == say("press Train") == "请按“训练”"
     controls["batch_size"].value = 20
     go.click()
     assert "第 1 次训练：学习率 0.1，隐藏层 5，批大小 20，100 次迭代" in capsys.readouterr().out
@@ -517,6 +541,9 @@ def test_train_again_panel_in_chinese(small_task, chinese, capsys):
     controls["batch_size"].value = 1000
     go.click()
     assert capsys.readouterr().out.startswith("无法训练：batch_size 1000")
-    assert bar.bar_style == "danger" and status.value == say("ch6.refused") == "被拒绝：原因见下方"
+    assert (
+        bar.bar_style == "danger"
+        and status.value == say("refused: see the message below") == "被拒绝：原因见下方"
+    )
     clear.click()
     assert status.value == "请按“训练”"

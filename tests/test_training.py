@@ -331,15 +331,26 @@ def test_text_reporter_in_chinese(small_task, chinese):
     out = io.StringIO()
     h = train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=TextReporter(file=out))
     lines = out.getvalue().splitlines()
-    assert lines[0] == say("train.start", iters=25, per_epoch=7) == "训练：25 次迭代，每个 epoch 7 次"
+    assert (
+        lines[0]
+        == say("training: {iters} iterations, {per_epoch} per epoch", iters=25, per_epoch=7)
+        == "训练：25 次迭代，每个 epoch 7 次"
+    )
     loss = h.loss[:7].mean()
     assert lines[1] == say(
-        "train.epoch", epoch=1.0, done=7, loss=loss, train=h.train_acc[0], test=h.test_acc[0]
+        "epoch {epoch:6.2f}  iter {done:6d}  loss {loss:.4f}  train acc {train:.4f}  test acc {test:.4f}",
+        epoch=1.0,
+        done=7,
+        loss=loss,
+        train=h.train_acc[0],
+        test=h.test_acc[0],
     )
     assert lines[1].startswith("epoch   1.00  迭代      7  损失 ") and "训练准确率 0." in lines[1]
     assert lines[4].startswith("epoch   3.57  迭代     25")
     assert len({len(line) for line in lines[1:5]}) == 1  # the columns line up
-    assert lines[-1] == say("train.done", seconds=h.seconds) and lines[-1].startswith("完成，用时 ")
+    assert lines[-1] == say("done in {seconds:.1f} s", seconds=h.seconds) and lines[-1].startswith(
+        "完成，用时 "
+    )
     assert repr(h).startswith("History(25 次迭代，测了 4 次准确率；最终训练准确率 ")
 
 
@@ -367,13 +378,18 @@ def test_jupyter_reporter_in_chinese(small_task, chinese):
     step = rep.step
     rep.step = lambda done, loss: (step(done, loss), seen.append((done, loss, rep.label.value)))
     h = train(_net(), x, t, xt, tt, iters=25, batch_size=30, reporter=rep)
-    assert rep.bar.description == say("train.bar") == "训练中"
+    assert rep.bar.description == say("training") == "训练中"
     done, loss, label = seen[-1]
-    assert label == say("train.progress", done=done, total=25, loss=loss) and "损失 " in label
-    assert rep.label.value == say("train.bar_done", seconds=h.seconds, test=h.test_acc[-1])
+    assert (
+        label == say("{done} / {total}   loss {loss:.3f}", done=done, total=25, loss=loss)
+        and "损失 " in label
+    )
+    assert rep.label.value == say(
+        "done in {seconds:.1f} s   test acc {test:.4f}", seconds=h.seconds, test=h.test_acc[-1]
+    )
     assert rep.label.value.startswith("完成，用时 ") and f"测试准确率 {h.test_acc[-1]:.4f}" in rep.label.value
     loss_ax, acc_ax = rep.fig.axes
-    assert acc_ax.get_title() == say("train.accuracy") == "准确率"
+    assert acc_ax.get_title() == say("accuracy") == "准确率"
 
 
 def test_plot_history_in_chinese(small_task, chinese):
@@ -381,8 +397,8 @@ def test_plot_history_in_chinese(small_task, chinese):
     h = train(_net(), x, t, xt, tt, iters=20, batch_size=10, reporter=False)
     loss_ax, acc_ax = plot_history(h).axes
     assert [line.get_label() for line in acc_ax.lines] == [
-        say("train.train_curve", run=""),
-        say("train.test_curve", run=""),
+        say("{run}train", run=""),
+        say("{run}test", run=""),
     ]
     assert [line.get_label() for line in acc_ax.lines] == ["训练数据", "测试数据"]
     assert [t.get_text() for t in acc_ax.get_legend().get_texts()] == ["训练数据", "测试数据"]
@@ -402,7 +418,7 @@ def test_explain_errors_in_chinese(chinese, capsys):
     with explain_errors():
         SGD(-1)
     why = "the learning rate must be a number > 0, got -1"
-    assert capsys.readouterr().out == say("train.cannot_train", why=why) + "\n"
+    assert capsys.readouterr().out == say("Cannot train: {why}", why=why) + "\n"
     with explain_errors():
         SGD(-1)
     assert capsys.readouterr().out.startswith("无法训练：the learning rate")

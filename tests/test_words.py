@@ -10,7 +10,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 import bplib
-from bplib.words import LANGUAGES, WORDS, language, pad, say, use_language
+from bplib.words import ZH, language, pad, say, use_language
 from bplib.words.fonts import FONT_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,26 +18,90 @@ ENGLISH = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHINESE = ROOT / "notebooks" / "zh"
 
 
-def test_every_word_has_both_languages():
-    for key, entry in WORDS.items():
-        assert set(entry) == set(LANGUAGES), key
-        assert all(isinstance(text, str) and text.strip() for text in entry.values()), key
-        fields = {lang: set(re.findall(r"{(\w*)", text)) for lang, text in entry.items()}
-        assert fields["en"] == fields["zh"], f"{key}: the two languages fill different fields"
+def test_every_text_has_its_chinese_with_the_same_fields():
+    for english, chinese in ZH.items():
+        assert isinstance(chinese, str) and chinese.strip(), english
+        fields = [set(re.findall(r"{(\w*)", text)) for text in (english, chinese)]
+        assert fields[0] == fields[1], f"{english!r}: the two languages fill different fields"
 
 
 def test_chinese_words_are_chinese():
-    for key, entry in WORDS.items():
-        if re.search(r"[A-Za-z]{4,}", re.sub(r"{[^}]*}", "", entry["en"])):  # English words to translate
-            assert re.search(r"[\u4e00-\u9fff]", entry["zh"]), f"{key}: {entry['zh']!r} has no Chinese"
+    for english, chinese in ZH.items():
+        if re.search(r"[A-Za-z]{4,}", re.sub(r"{[^}]*}", "", english)):  # English words to translate
+            assert re.search(r"[\u4e00-\u9fff]", chinese), f"{english!r}: {chinese!r} has no Chinese"
 
 
-def test_say_follows_the_language_and_a_missing_key_fails(chinese):
-    assert language() == "zh" and say("label.payment") == "支付金额"
+def _say_calls():
+    """(file, line, text or None) for every call of say(...) in bplib and the website builder;
+    text is None when the first argument is not a string literal."""
+    import ast
+
+    calls = []
+    for path in sorted([*(ROOT / "bplib").rglob("*.py"), ROOT / "website" / "build.py"]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say" and node.args:
+                arg = node.args[-1] if path.name == "build.py" else node.args[0]  # the site's say(lang, text)
+                branches = (
+                    [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
+                )  # say(a if c else b)
+                for branch in branches:
+                    literal = isinstance(branch, ast.Constant) and isinstance(branch.value, str)
+                    calls.append((path.relative_to(ROOT), node.lineno, branch.value if literal else None))
+    template = ROOT / "website" / "page.html"
+    for line, row in enumerate(template.read_text(encoding="utf-8").splitlines(), start=1):
+        calls += [(template.relative_to(ROOT), line, text) for text in re.findall(r'say\("([^"]*)"\)', row)]
+    return calls
+
+
+def test_every_text_bplib_says_has_its_chinese():
+    missing = [f"{path}:{line}: {text!r}" for path, line, text in _say_calls() if text and text not in ZH]
+    assert not missing, "no Chinese for:\n" + "\n".join(missing)
+
+
+# say(name) with a name, not a literal: each reads a table of English texts, checked below
+TABLES = {
+    "bplib/chapters/ch6_training.py": ["STEPS", "SETTING_LABELS"],
+}
+
+
+def test_texts_said_from_tables_have_their_chinese():
+    import importlib
+
+    loose = [f"{p}:{line}" for p, line, text in _say_calls() if text is None and str(p) not in TABLES]
+    # the website passes its page template's say(...) on; those texts are read from page.html
+    loose = [where for where in loose if not where.startswith("website/build.py:")]
+    assert not loose, f"say() of something that is neither a literal nor a table in TABLES: {loose}"
+    for path, names in TABLES.items():
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        for name in names:
+            table = getattr(module, name)
+            values = table.values() if isinstance(table, dict) else table
+            texts = [t for v in values for t in (v if isinstance(v, tuple) else (v,))]
+            assert all(t in ZH for t in texts), f"{path} {name}: {[t for t in texts if t not in ZH]}"
+
+
+def test_every_chinese_text_is_still_used():
+    """A catalog entry no code says any more is dead weight: find each English text in the code."""
+    import ast
+
+    literals = set()
+    for path in [*(ROOT / "bplib").rglob("*.py"), ROOT / "website" / "build.py"]:
+        if "words" not in path.parts:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            literals |= {
+                n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            }
+    literals |= {text for _, _, text in _say_calls()}  # the website's page template
+    unused = [english for english in ZH if english not in literals]
+    assert not unused, f"texts nobody says: {unused}"
+
+
+def test_say_follows_the_language_and_a_missing_text_fails(chinese):
+    assert language() == "zh" and say("payment") == "支付金额"
+    with pytest.raises(KeyError, match="no Chinese for"):
+        say("no such text")
     use_language("en")
-    assert say("label.payment") == "payment"
-    with pytest.raises(KeyError):
-        say("no.such.key")
+    assert say("payment") == "payment" and say("no such text") == "no such text"
     with pytest.raises(ValueError, match="'fr' is not one of"):
         use_language("fr")
     assert language() == "en"
@@ -48,7 +112,7 @@ def test_pad_counts_chinese_characters_as_two_columns():
 
 
 def _chinese_text():
-    text = [entry["zh"] for entry in WORDS.values()]
+    text = list(ZH.values())
     for path in sorted(CHINESE.glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] == "code":
@@ -174,4 +238,4 @@ def test_chinese_figures_raise_no_missing_glyph_warning(chinese):
 
 
 def test_english_is_the_default():
-    assert bplib.language() == "en" and say("check.pass") == "PASS"
+    assert bplib.language() == "en" and say("PASS") == "PASS"

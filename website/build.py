@@ -33,7 +33,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from bplib.words import WORDS
+from bplib.words import ZH
 from bplib.words.fonts import FONT_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +44,9 @@ HTML_LANG = {"en": "en", "zh": "zh-CN"}
 MATHJAX = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
 
-def say(lang, key, **values):
-    text = WORDS[key][lang]
+def say(lang, text, **values):
+    """``text`` (English, the catalog's key) in ``lang``, its fields filled."""
+    text = ZH[text] if lang == "zh" else text
     return text.format(**values) if values else text
 
 
@@ -145,7 +146,7 @@ def output_html(output, image, alt):
 def figure_alt(cell, lang):
     """A figure's text alternative: the line of code that draws it (the cell's last call)."""
     calls = [line.strip() for line in cell.source.splitlines() if re.search(r"\w\(", line.split("#")[0])]
-    return say(lang, "site.figure", code=calls[-1][:100] if calls else "")
+    return say(lang, "Figure drawn by {code}", code=calls[-1][:100] if calls else "")
 
 
 def code_cell_html(cells, i, images, lang):
@@ -158,7 +159,12 @@ def code_cell_html(cells, i, images, lang):
     ]
     live = is_live(cell)
     if live:
-        outputs = [f'<div class="live">{markdown2html_mistune(say(lang, "site.live"))}</div>']
+        note = say(
+            lang,
+            "In JupyterLab (`make lab`) or in the app (`make app`), this cell shows live controls "
+            "to drag and click. Here: the checked picture that follows it.",
+        )
+        outputs = [f'<div class="live">{markdown2html_mistune(note)}</div>']
         follower = next((j for j in sorted(images) if j > i), None)
         if follower is not None and not any(is_live(c) for c in cells[i + 1 : follower]):
             alt = html.escape(figure_alt(cells[follower], lang))
@@ -226,7 +232,15 @@ def home_page(lang, readme, prefix, chapters, paths):
     intro, table = readme_part(readme, "intro"), readme_part(readme, "chapters")
     for chapter in chapters:
         table = re.sub(rf"\[[^\]]*\]\(({re.escape(chapter.source)})\)", f"[{chapter.title}](\\1)", table)
-    reading, chapters_heading = say(lang, "site.reading"), say(lang, "site.chapters")
+    reading, chapters_heading = (
+        say(
+            lang,
+            "You need no Python to read the course here: each chapter shows its code, what that code "
+            "printed and drew, and the `assert`s that check every claim. To run the code and drag the "
+            "sliders yourself, install the course and open it in JupyterLab (`make lab`).",
+        ),
+        say(lang, "Chapters"),
+    )
     text = f"# {page.title}\n\n{intro}\n\n{reading}\n\n## {chapters_heading}\n\n{table}"
     page.body = fix_links(markdown2html_mistune(text), readme, page.path, paths)
     page.sections = [("", page.title, plain_text(intro + " " + table))]
@@ -235,7 +249,7 @@ def home_page(lang, readme, prefix, chapters, paths):
 
 def glossary_page(lang, readme, prefix, chapters, paths):
     """The README's glossary; the chapter numbers of its last column link to their chapters."""
-    page = Page(prefix + "glossary.html", lang, title=say(lang, "site.glossary"), source=readme)
+    page = Page(prefix + "glossary.html", lang, title=say(lang, "Glossary (English / 中文)"), source=readme)
     by_number = {int(Path(c.source).name[:2]): c.source for c in chapters}
 
     def link(match):

@@ -15,42 +15,42 @@ from ..words import say
 def apple_graph(price=100, count=2, tax=1.1, constants=False, dout=1.0):
     """Problem 1: two apples at 100 yen, 10% tax -> 220. ``constants=True``: the count and
     the tax are inside the nodes ("×2", "×1.1"); otherwise they are inputs too."""
-    g = Graph(say("book.problem1", count=fmt(count), price=fmt(price), tax=fmt(tax)))
-    g.input("apple", price, label=say("label.apple_price"))
+    g = Graph(say("Problem 1: {n} apples at {p} yen, tax ×{t}", n=fmt(count), p=fmt(price), t=fmt(tax)))
+    g.input("apple", price, label=say("apple price"))
     if constants:
         g.op("×", "apple", const=count, name="apple_price")
-        g.op("×", "apple_price", const=tax, name="price", caption=say("label.payment"))
+        g.op("×", "apple_price", const=tax, name="price", caption=say("payment"))
     else:
-        g.input("apple_num", count, label=say("label.apple_count"))
+        g.input("apple_num", count, label=say("apple count"))
         g.op("×", "apple", "apple_num", name="apple_price")
-        g.input("tax", tax, label=say("label.tax"))
-        g.op("×", "apple_price", "tax", name="price", caption=say("label.payment"))
+        g.input("tax", tax, label=say("tax"))
+        g.op("×", "apple_price", "tax", name="price", caption=say("payment"))
     return g.run(dout)
 
 
 def apple_orange_graph(apple=100, apple_num=2, orange=150, orange_num=3, tax=1.1, dout=1.0):
     """Problem 2: apples and oranges with tax -> 715 (the book's names for every value)."""
-    g = Graph(say("book.problem2"))
-    g.input("apple", apple, label=say("label.apple_price"))
-    g.input("apple_num", apple_num, label=say("label.apple_count"))
-    g.input("orange", orange, label=say("label.orange_price"))
-    g.input("orange_num", orange_num, label=say("label.orange_count"))
-    g.input("tax", tax, label=say("label.tax"))
+    g = Graph(say("Problem 2: apples and oranges"))
+    g.input("apple", apple, label=say("apple price"))
+    g.input("apple_num", apple_num, label=say("apple count"))
+    g.input("orange", orange, label=say("orange price"))
+    g.input("orange_num", orange_num, label=say("orange count"))
+    g.input("tax", tax, label=say("tax"))
     g.op("×", "apple", "apple_num", name="apple_price")
     g.op("×", "orange", "orange_num", name="orange_price")
     g.op("+", "apple_price", "orange_price", name="all_price")
-    g.op("×", "all_price", "tax", name="price", caption=say("label.payment"))
+    g.op("×", "all_price", "tax", name="price", caption=say("payment"))
     return g.run(dout)
 
 
 def apple_others_graph(apple=100, apple_num=2, others=4000, tax=1.1, dout=1.0):
     """Local computation: 2 apples (200) plus 4000 yen of other things -> 4200 -> ×1.1."""
-    g = Graph(say("book.local"))
-    g.input("apple", apple, label=say("label.apple_price"))
-    g.input("others", others, label=say("label.others"))
+    g = Graph(say("Local computation: the + node only sees 200 and 4000"))
+    g.input("apple", apple, label=say("apple price"))
+    g.input("others", others, label=say("other things"))
     g.op("×", "apple", const=apple_num, name="apple_price")
     g.op("+", "apple_price", "others", name="all_price")
-    g.op("×", "all_price", const=tax, name="price", caption=say("label.payment"))
+    g.op("×", "all_price", const=tax, name="price", caption=say("payment"))
     return g.run(dout)
 
 
@@ -66,7 +66,7 @@ def square_sum_graph(x=1.0, y=2.0, dout=1.0):
 
 def add_node_graph(x=10, y=5, dout=1.3):
     """The lone add node: 10 + 5 = 15; upstream 1.3 goes back unchanged to both inputs."""
-    g = Graph(say("book.add_node", x=fmt(x), y=fmt_operand(y)))
+    g = Graph(say("add node: {x} + {y}", x=fmt(x), y=fmt_operand(y)))
     g.input("x", x)
     g.input("y", y)
     g.op("+", "x", "y", name="z")
@@ -75,7 +75,7 @@ def add_node_graph(x=10, y=5, dout=1.3):
 
 def mul_node_graph(x=10, y=5, dout=1.3):
     """The lone multiply node: 10 × 5 = 50; upstream 1.3 goes back as 1.3·5 and 1.3·10."""
-    g = Graph(say("book.mul_node", x=fmt(x), y=fmt_operand(y)))
+    g = Graph(say("multiply node: {x} × {y}", x=fmt(x), y=fmt_operand(y)))
     g.input("x", x)
     g.input("y", y)
     g.op("×", "x", "y", name="z")
@@ -84,7 +84,7 @@ def mul_node_graph(x=10, y=5, dout=1.3):
 
 def sigmoid_graph(x=1.0, dout=1.0):
     """y = 1 / (1 + exp(-x)) as the nodes ×(−1), exp, +1, /. dx = dout · y(1 − y)."""
-    g = Graph(say("book.sigmoid_nodes"))
+    g = Graph(say("sigmoid as four nodes"))
     g.input("x", x)
     g.op("×", "x", const=-1, name="-x")
     g.op("exp", "-x", name="exp(-x)")
@@ -97,15 +97,15 @@ def basket_graph(prices, counts, tax=1.1, dout=1.0):
     """Any number of fruits: payment = (Σ price_i · count_i) · tax; 2n + 1 inputs."""
     if len(prices) != len(counts) or not prices:
         raise ValueError("basket_graph: give one count per price, and at least one fruit")
-    g = Graph(say("book.basket", n=len(prices)))
+    g = Graph(say("a basket of {n} fruits", n=len(prices)))
     totals = []
     for i, (p, c) in enumerate(zip(prices, counts, strict=True)):
-        g.input(f"price{i}", p, label=say("label.price_i", i=i))
-        g.input(f"count{i}", c, label=say("label.count_i", i=i))
+        g.input(f"price{i}", p, label=say("price{i}", i=i))
+        g.input(f"count{i}", c, label=say("count{i}", i=i))
         totals.append(g.op("×", f"price{i}", f"count{i}", name=f"total{i}"))
-    g.input("tax", tax, label=say("label.tax"))
+    g.input("tax", tax, label=say("tax"))
     total = g.op("+", *totals, name="sum") if len(totals) > 1 else totals[0]
-    g.op("×", total, "tax", name="payment", caption=say("label.payment"))
+    g.op("×", total, "tax", name="payment", caption=say("payment"))
     return g.run(dout)
 
 

@@ -39,8 +39,8 @@ FULL = (0.01, 0.01, 0.98, 0.87)  # axes rect of a figure holding one graph
 def gradient_table(graph, estimates=None, digits=4):
     """Text: one row per input with its value and backprop gradient, and the
     finite-difference estimate beside it when ``estimates`` ({input: number}) is given."""
-    head = pad(say("table.input"), 14) + pad(say("table.value"), 8, ">") + pad(say("table.backprop"), 11, ">")
-    rows = [head + (pad(say("table.finite_difference"), 20, ">") if estimates else "")]
+    head = pad(say("input"), 14) + pad(say("value"), 8, ">") + pad(say("backprop"), 11, ">")
+    rows = [head + (pad(say("finite difference"), 20, ">") if estimates else "")]
     for name in graph.inputs:
         row = (
             pad(graph.nodes[name].label, 14)
@@ -59,7 +59,7 @@ def _step_picture(fig, graph, step, figsize, **draw_kwargs):
         graph,
         fig.add_axes(FULL),
         reveal=step,
-        title=say("graph.step_title", title=graph.title, step=step, n=n),
+        title=say("{title}: backward step {step} of {n}", title=graph.title, step=step, n=n),
         **draw_kwargs,
     )
     print(graph.describe_step(step))
@@ -73,7 +73,7 @@ def update_apple(fig=None, price=100, count=2, tax=1.1):
     g = apple_graph(price, count, tax)
     fig = canvas(fig, (6.4, 2.4))
     draw(g, fig.add_axes(FULL))
-    print(say("apple.payment", price=fmt(g.value("price"))))
+    print(say("payment = {price} yen", price=fmt(g.value("price"))))
     print(gradient_table(g, g.numerical_gradients()))
     return fig
 
@@ -112,7 +112,7 @@ def plot_pass_counts(fig=None, counts=None):
         "o-",
         color="tab:orange",
         ms=4,
-        label=say("passes.numerical"),
+        label=say("numerical: 2 forward passes per input"),
     )
     ax.plot(
         counts.inputs,
@@ -120,12 +120,12 @@ def plot_pass_counts(fig=None, counts=None):
         "o-",
         color="tab:blue",
         ms=4,
-        label=say("passes.backprop"),
+        label=say("backprop: 1 forward + 1 backward pass"),
     )
     ax.set(
-        xlabel=say("passes.xlabel"),
-        ylabel=say("passes.ylabel"),
-        title=say("passes.title"),
+        xlabel=say("number of inputs"),
+        ylabel=say("passes through the graph"),
+        title=say("Getting every gradient of a shopping basket"),
     )
     ax.set_title(ax.get_title(), y=1.0, pad=4)
     ax.grid(alpha=0.3)
@@ -146,14 +146,19 @@ def update_chain(fig=None, x=1.0, y=2.0):
     zs = (xs + y) ** 2
     ax.plot(xs, zs, color="black", lw=1.5, label="z")
     near = np.array([x - 1.5, x + 1.5])
-    ax.plot(near, z + dzdx * (near - x), color=GRAD_COLOR, lw=1.5, label=say("chain.tangent"), gid="tangent")
+    ax.plot(near, z + dzdx * (near - x), color=GRAD_COLOR, lw=1.5, label=say("tangent"), gid="tangent")
     ax.plot([x, x, xs[0]], [-2, z, z], ":", color="0.5", lw=1)
     ax.plot([x], [z], "o", color=GRAD_COLOR, ms=5)
     # one tick per axis, at the point: a full set of ticks would double the drawing time
     ax.set_xticks([x], [fmt(x)])
     ax.set_yticks([z], [fmt(z)])
     ax.set(xlabel="x", ylabel="z", xlim=(xs[0], xs[-1]), ylim=(-2, max(12.0, 1.15 * zs.max())))
-    ax.set_title(say("chain.title", y=fmt(y), slope=fmt(dzdx)), y=1.0, pad=4, fontsize=10)
+    ax.set_title(
+        say("z along x (y = {y}): the tangent's slope is {slope}", y=fmt(y), slope=fmt(dzdx)),
+        y=1.0,
+        pad=4,
+        fontsize=10,
+    )
     print(f"z = {fmt(z)}   dz/dx = {fmt(dzdx)}   dz/dy = {fmt(g.grad('y'))}   2(x + y) = {fmt(2 * (x + y))}")
     return fig
 
@@ -172,9 +177,31 @@ def update_nodes(fig=None, x=10.0, y=5.0, upstream=1.3):
     draw(mul, fig.add_axes((0.52, 0.02, 0.48, 0.84)))
     u, a, b = fmt_operand(upstream), fmt_operand(x), fmt_operand(y)
     gx, gy, z = fmt(add.grad("x")), fmt(add.grad("y")), fmt(add.value("z"))
-    print(say("nodes.add", x=fmt(x), b=b, z=z, gx=gx, gy=gy, upstream=fmt(upstream)))
+    print(
+        say(
+            "add:      {x} + {b} = {z}; sends back {gx} and {gy} (upstream {upstream}, unchanged)",
+            x=fmt(x),
+            b=b,
+            z=z,
+            gx=gx,
+            gy=gy,
+            upstream=fmt(upstream),
+        )
+    )
     gx, gy, z = fmt(mul.grad("x")), fmt(mul.grad("y")), fmt(mul.value("z"))
-    print(say("nodes.mul", x=fmt(x), b=b, z=z, u=u, a=a, gx=gx, gy=gy))
+    print(
+        say(
+            "multiply: {x} × {b} = {z}; sends back {u} × {b} = {gx} and {u} × {a} = {gy} "
+            "(the inputs swapped)",
+            x=fmt(x),
+            b=b,
+            z=z,
+            u=u,
+            a=a,
+            gx=gx,
+            gy=gy,
+        )
+    )
     return fig
 
 
@@ -193,11 +220,11 @@ def apple_orange_formulas(apple, apple_num, orange, orange_num, tax, upstream=1.
     worked out by hand: {input: (formula, value)}."""
     subtotal = apple * apple_num + orange * orange_num
     return {
-        "apple": (say("formula.apple"), apple_num * tax * upstream),
-        "apple_num": (say("formula.apple_num"), apple * tax * upstream),
-        "orange": (say("formula.orange"), orange_num * tax * upstream),
-        "orange_num": (say("formula.orange_num"), orange * tax * upstream),
-        "tax": (say("formula.tax"), subtotal * upstream),
+        "apple": (say("apple_num · tax"), apple_num * tax * upstream),
+        "apple_num": (say("apple · tax"), apple * tax * upstream),
+        "orange": (say("orange_num · tax"), orange_num * tax * upstream),
+        "orange_num": (say("orange · tax"), orange * tax * upstream),
+        "tax": (say("apple · apple_num + orange · orange_num"), subtotal * upstream),
     }
 
 
@@ -207,8 +234,14 @@ def update_apple_orange(fig=None, apple=100, apple_num=2, orange=150, orange_num
     g = apple_orange_graph(apple, apple_num, orange, orange_num, tax, upstream)
     fig = canvas(fig, (7.2, 3.4))
     draw(g, fig.add_axes(FULL))
-    print(say("apple.payment_upstream", price=fmt(g.value("price")), upstream=fmt(upstream)))
-    print(pad(say("table.input"), 14) + pad(say("table.backprop"), 10, ">") + "   " + say("table.formula"))
+    print(
+        say(
+            "payment = {price} yen, upstream gradient {upstream}",
+            price=fmt(g.value("price")),
+            upstream=fmt(upstream),
+        )
+    )
+    print(pad(say("input"), 14) + pad(say("backprop"), 10, ">") + "   " + say("formula (× upstream)"))
     for name, (formula, value) in apple_orange_formulas(
         apple, apple_num, orange, orange_num, tax, upstream
     ).items():

@@ -118,18 +118,20 @@ def activation_curves(fig=None):
     left.plot(xs, y, color=SIGMOID_COLOR)
     left.plot(xs, y * (1 - y), color=GRAD_COLOR)
     left.plot([0], [0.25], "o", color="black", ms=5)
-    left.annotate(say("ch4.peak_at_zero"), (0, 0.25), (0.6, 0.36), fontsize=9)
+    left.annotate(say("0.25 at x = 0"), (0, 0.25), (0.6, 0.36), fontsize=9)
     left.text(-5.7, 0.9, "σ(x)", color=SIGMOID_COLOR)
     left.text(-5.7, 0.3, "σ′(x) = y(1 − y)", color=GRAD_COLOR)
     left.set(
-        title=say("ch4.sigmoid_curves"), xlabel="x", ylabel=say("ch4.output_gradient"), ylim=(-0.05, 1.05)
+        title=say("Sigmoid and its gradient"), xlabel="x", ylabel=say("output / gradient"), ylim=(-0.05, 1.05)
     )
     right.plot(xs, np.maximum(xs, 0), color=RELU_COLOR)
     right.plot(xs, relu_grad(xs), color=GRAD_COLOR, drawstyle="steps-post")
     right.plot([0], [0], "o", color="black", ms=5)
     right.text(-5.7, 5.2, "ReLU(x)", color=RELU_COLOR)
-    right.text(-5.7, 1.5, say("ch4.relu_gradient_curve"), color=GRAD_COLOR)
-    right.set(title=say("ch4.relu_curves"), xlabel="x", ylabel=say("ch4.output_gradient"), ylim=(-0.3, 6.3))
+    right.text(-5.7, 1.5, say("gradient (0 at x = 0)"), color=GRAD_COLOR)
+    right.set(
+        title=say("ReLU and its gradient"), xlabel="x", ylabel=say("output / gradient"), ylim=(-0.3, 6.3)
+    )
     for ax in (left, right):
         ax.grid(alpha=0.3)
     return fig
@@ -143,13 +145,13 @@ def update_vanishing(fig=None, depth=5):
     sig, relu = stacked_gradients(depth, "sigmoid"), stacked_gradients(depth, "relu")
     ax.semilogy(layers, sig, "o-", color=SIGMOID_COLOR)
     ax.semilogy(layers, relu, "s-", color=RELU_COLOR)
-    ax.text(15.3, 3e-1, say("ch4.relu_layers"), color=RELU_COLOR, ha="right", va="top")
-    ax.text(15.3, 3e-10, say("ch4.sigmoid_layers"), color=SIGMOID_COLOR, ha="right")
+    ax.text(15.3, 3e-1, say("ReLU layers"), color=RELU_COLOR, ha="right", va="top")
+    ax.text(15.3, 3e-10, say("Sigmoid layers"), color=SIGMOID_COLOR, ha="right")
     # short texts and few ticks with plain labels: every glyph is drawn again on each slider move
     ax.set(
-        title=say("ch4.vanishing_title", depth=depth),
-        xlabel=say("ch4.vanishing_layer"),
-        ylabel=say("ch4.mean_gradient"),
+        title=say("Gradient reaching each of {depth} layers", depth=depth),
+        xlabel=say("layer (1 = next to the data)"),
+        ylabel=say("mean |gradient|"),
         xlim=(0.5, 15.5),
         ylim=(1e-11, 10),
         xticks=[1, 5, 10, 15],
@@ -158,13 +160,20 @@ def update_vanishing(fig=None, depth=5):
     ax.set_yticks(10.0**powers, [f"1e{p}" if p else "1" for p in powers])
     ax.yaxis.set_minor_locator(NullLocator())
     ax.grid(alpha=0.3)
-    print(say("ch4.vanishing_line", depth=depth, sigmoid=sig[0], relu=relu[0]))
+    print(
+        say(
+            "depth {depth}: mean |gradient| at layer 1 is {sigmoid:.2e} (sigmoid) vs {relu:.2e} (ReLU)",
+            depth=depth,
+            sigmoid=sig[0],
+            relu=relu[0],
+        )
+    )
     return fig
 
 
 def relu_graph(x=1.0, dout=1.0):
     """The one-node graph x -> relu -> y, run forward and backward by ``bplib.Relu``."""
-    g = Graph(say("ch4.relu_node"))
+    g = Graph(say("ReLU node"))
     g.input("x", float(x))
     g.op(Relu(), "x", label="relu", name="y")
     return g.run(np.asarray(float(dout)))
@@ -182,16 +191,25 @@ def update_relu(fig=None, x=1.0, dout=1.0):
     left.plot([x], [max(x, 0.0)], "o", color="black", ms=5)
     left.set(title="y = ReLU(x)", xlabel="x", ylabel="y", xlim=(-3, 3), ylim=(-0.3, 3.2))
     left.set(xticks=[-3, 0, 3], yticks=[0, 3])  # few ticks: each is drawn again on every slider move
-    draw(g, right, title=say("ch4.switch_on_title" if on else "ch4.switch_off_title"))
+    draw(g, right, title=say("switch on: the gradient passes" if on else "switch off: the gradient stops"))
     dx = float(g.grad("x"))
-    switch = say("ch4.switch_on" if on else "ch4.switch_off")
-    print(say("ch4.relu_line", x=x, y=max(x, 0.0), dout=dout, dx=dx + 0.0, switch=switch))
+    switch = say("switch on" if on else "switch off")
+    print(
+        say(
+            "x = {x:.2f} -> y = {y:.2f}; upstream {dout:.2f} -> dx = {dx:.2f} ({switch})",
+            x=x,
+            y=max(x, 0.0),
+            dout=dout,
+            dx=dx + 0.0,
+            switch=switch,
+        )
+    )
     return fig
 
 
 def sigmoid_node_graph(x=1.0, dout=1.0):
     """The collapsed graph x -> sigmoid -> y, one node run by ``bplib.Sigmoid``."""
-    g = Graph(say("ch4.sigmoid_node_title"))
+    g = Graph(say('The same, as one "sigmoid" node'))
     g.input("x", float(x))
     g.op(Sigmoid(), "x", label="sigmoid", name="y")
     return g.run(np.asarray(float(dout)))
@@ -215,20 +233,26 @@ def update_sigmoid(fig=None, x=1.0, dout=1.0, step=4):
     fig = canvas(fig, (8, 2.2))
     g = sigmoid_graph(float(x), float(dout))
     s = sigmoid_steps(x, dout, graph=g)
-    title = say("ch4.sigmoid_steps_title", step=step)
+    title = say("Sigmoid as four nodes: backward step {step} of 4", step=step)
     draw(g, fig.add_axes((0.01, 0.15, 0.98, 0.77)), reveal=step + 1, title=title)
-    one = f"{s.collapsed + 0.0:+.4f}" if step == 4 else say("ch4.after_step_4")
-    fig.text(0.5, 0.05, say("ch4.collapsed_sends_back", value=one), ha="center", color=GRAD_COLOR)
-    print(say("ch4.sigmoid_line", x=x, y=s.y, dout=dout))
+    one = f"{s.collapsed + 0.0:+.4f}" if step == 4 else say("(after step 4)")
+    fig.text(
+        0.5,
+        0.05,
+        say('one "sigmoid" node sends back dL/dy · y(1 − y) = {value}', value=one),
+        ha="center",
+        color=GRAD_COLOR,
+    )
+    print(say("x = {x:.2f}, y = {y:.4f}, upstream dL/dy = {dout:.2f}", x=x, y=s.y, dout=dout))
     rows = [
         ('"/"', "× (−y²)", s.step1),
-        ('"+1"', say("ch4.passes_on"), s.step2),
+        ('"+1"', say("passes on"), s.step2),
         ('"exp"', "× exp(−x)", s.step3),
         ('"×(−1)"', "× (−1)", s.step4),
     ]
     for k, (node, rule, value) in enumerate(rows, start=1):
-        shown = f"{value + 0.0:+.4f}" if step >= k else say("ch4.not_yet")
-        print(say("ch4.sigmoid_step_row", k=k, node=pad(node, 7), rule=pad(rule, 11), value=shown))
+        shown = f"{value + 0.0:+.4f}" if step >= k else say("(not yet)")
+        print(say("step {k} {node} {rule} {value}", k=k, node=pad(node, 7), rule=pad(rule, 11), value=shown))
     if step == 4:
-        print(say("ch4.collapsed_line", value=s.collapsed + 0.0))
+        print(say('one "sigmoid" node: dL/dy · y(1 − y) = {value:+.4f}', value=s.collapsed + 0.0))
     return fig

@@ -49,20 +49,22 @@ def update_softmax_loss(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3):
         ax.bar(classes + offset, values, width=0.25, color=CLASS_COLORS[name], label=name)
     ax.axhline(0, color="black", lw=0.8)
     ax.set(
-        title=say("ch5.softmax_loss_title", k=true_class, loss=loss),
-        xlabel=say("ch5.class_axis"),
-        ylabel=say("ch5.probability_gradient"),
+        title=say("Softmax-with-Loss: true class {k}, loss L = {loss:.3f}", k=true_class, loss=loss),
+        xlabel=say("class k (its score a_k)"),
+        ylabel=say("probability / gradient"),
         xlim=(0.5, 3.5),
         ylim=(-1.1, 1.1),
         yticks=[-1, 0, 1],  # few ticks and short labels: each is drawn again on every slider move
     )
-    ax.set_xticks(classes, [say("ch5.class_tick", k=k, a=v) for k, v in zip(classes, a, strict=True)])
+    ax.set_xticks(
+        classes, [say("class {k} (a{k} = {a:.1f})", k=k, a=v) for k, v in zip(classes, a, strict=True)]
+    )
     for x, name in zip((0.6, 0.75, 0.9), CLASS_COLORS, strict=True):  # a legend: cheaper to redraw
         ax.text(x, -0.95, name, color=CLASS_COLORS[name], fontweight="bold")
     ax.grid(alpha=0.3, axis="y")
     for name, values in (("y    ", y), ("t    ", t), ("y - t", grad)):
         print(f"{name} = " + "  ".join(signed(v) for v in values))
-    print(say("ch5.loss_line", loss=loss))
+    print(say("loss  = {loss:.4f}", loss=loss))
     return fig
 
 
@@ -70,10 +72,22 @@ def affine_shape_lines(n, d, m):
     """The shapes of Y = X·W + B and of its backward formulas, for X (n, d), W (d, m), one per line."""
     f = fmt_shape
     return [
-        say("ch5.shapes_forward", x=f((n, d)), w=f((d, m)), b=f((m,)), y=f((n, m))),
-        say("ch5.shapes_dx", dy=f((n, m)), wt=f((m, d)), x=f((n, d))),
-        say("ch5.shapes_dw", xt=f((d, n)), dy=f((n, m)), w=f((d, m))),
-        say("ch5.shapes_db", dy=f((n, m)), b=f((m,))),
+        say("forward   Y = X·W + B   {x}·{w} + {b} -> {y}", x=f((n, d)), w=f((d, m)), b=f((m,)), y=f((n, m))),
+        say(
+            "backward  dX = dY·Wᵀ    {dy}·{wt} -> {x}, the shape of X",
+            dy=f((n, m)),
+            wt=f((m, d)),
+            x=f((n, d)),
+        ),
+        say(
+            "          dW = Xᵀ·dY    {xt}·{dy} -> {w}, the shape of W",
+            xt=f((d, n)),
+            dy=f((n, m)),
+            w=f((d, m)),
+        ),
+        say(
+            "          dB = Σ rows   {dy} summed over axis 0 -> {b}, the shape of B", dy=f((n, m)), b=f((m,))
+        ),
     ]
 
 
@@ -89,7 +103,12 @@ def update_affine_shapes(fig=None, N=4, input_size=2, output_size=3):
     rng = np.random.default_rng(0)
     g = affine_graph(rng.standard_normal((n, d)), rng.standard_normal((d, m)), np.zeros(m))
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.87))
-    draw(g, ax, labels="shapes", title=say("ch5.affine_shapes_title", n=n, d=d, m=m))
+    draw(
+        g,
+        ax,
+        labels="shapes",
+        title=say("Affine shapes: N = {n}, input size {d}, output size {m}", n=n, d=d, m=m),
+    )
     print("\n".join(affine_shape_lines(n, d, m)))
     return fig
 
@@ -108,12 +127,20 @@ def softmax_graph_figure(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3, step=No
         raise ValueError(f"softmax_graph_figure: step must be in 0 .. {n}, got {step!r}")
     fig = canvas(fig, (12, 4.2))
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.91))
-    title = say("ch5.softmax_graph_title", k=true_class, step=shown, n=n)
+    title = say(
+        "Softmax-with-Loss, true class {k}: backward step {step} of {n}", k=true_class, step=shown, n=n
+    )
     draw(g, ax, reveal=None if step is None else shown, title=title)
     if shown < n:
         print(g.describe_step(shown))
     else:
         grads = "  ".join(signed(g.grad(f"a{k}"), 4) for k in (1, 2, 3))
-        print(say("ch5.backward_done", n=n, grads=grads))
-    print(say("ch5.loss_l_line", loss=float(g.value("L"))))
+        print(
+            say(
+                "step {n}: backward done; the gradients reaching a1, a2, a3 are y − t = {grads}",
+                n=n,
+                grads=grads,
+            )
+        )
+    print(say("loss L = {loss:.4f}", loss=float(g.value("L"))))
     return fig

@@ -30,11 +30,11 @@ from ..words import pad, say
 
 # --- the four steps ---
 
-STEPS = (  # the catalog keys of each box's head and body (bplib/words/training.py)
-    ("ch6.step1_head", "ch6.step1_body"),
-    ("ch6.step2_head", "ch6.step2_body"),
-    ("ch6.step3_head", "ch6.step3_body"),
-    ("ch6.step4_head", "ch6.step4_body"),
+STEPS = (  # each box's head and body (their Chinese: bplib/words/training.py)
+    ("1  mini-batch", "pick a few random\ntraining examples"),
+    ("2  gradient", "backprop: one forward and\none backward pass"),
+    ("3  update", "W ← W − η · ∂L/∂W\nfor every parameter"),
+    ("4  repeat", "until the loss\nstops falling"),
 )
 
 
@@ -44,7 +44,7 @@ def four_steps_figure(fig=None):
     ax = fig.add_axes((0, 0, 1, 0.9))
     ax.set(xlim=(0, 10), ylim=(0, 4.6))
     ax.set_axis_off()
-    fig.suptitle(say("ch6.four_steps_title"), y=0.97)
+    fig.suptitle(say("The four steps of learning"), y=0.97)
     centres = [(2.5, 3.4), (7.5, 3.4), (7.5, 1.1), (2.5, 1.1)]
     for k, ((x, y), (head, body)) in enumerate(zip(centres, STEPS, strict=True)):
         colour = "#fde2c8" if k == 1 else "#e8eef7"
@@ -57,7 +57,7 @@ def four_steps_figure(fig=None):
         start = (x0 + 1.8 * np.sign(x1 - x0), y0 + 0.9 * np.sign(y1 - y0))
         end = (x1 - 1.8 * np.sign(x1 - x0), y1 - 0.9 * np.sign(y1 - y0))
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18, color="0.3", lw=1.5))
-    ax.text(5, 2.25, say("ch6.backprop_lives"), ha="center", va="center", fontsize=9, color="#b35900")
+    ax.text(5, 2.25, say("backprop lives\nin step 2"), ha="center", va="center", fontsize=9, color="#b35900")
     return fig
 
 
@@ -88,8 +88,8 @@ class GradientComparison:
         return self.seconds["numerical"] / self.seconds["backprop"]
 
     def table(self):
-        head = (pad(say("ch6.parameter"), 10), pad(say("ch6.shape"), 10))
-        head += (pad(say("ch6.relative_error"), 14, ">"), pad(say("ch6.mean_difference"), 18, ">"))
+        head = (pad(say("parameter"), 10), pad(say("shape"), 10))
+        head += (pad(say("relative error"), 14, ">"), pad(say("mean |difference|"), 18, ">"))
         rows = [" ".join(head)]
         for name, err in self.relative.items():
             shape = str(self.sizes[name])
@@ -185,10 +185,10 @@ def weights_figure(W1, ncols=10, fig=None):
     for k, (ax, image) in enumerate(zip(_image_grid(fig, len(images), ncols), images, strict=True)):
         limit = max(float(np.abs(image).max()), 1e-12)
         ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(say("ch6.unit", k=k + 1), fontsize=7, pad=2)
-    fig.suptitle(say("ch6.weights_title", n=len(images)))
-    fig.supxlabel(say("ch6.weights_xlabel"), fontsize=9, y=0.01)
-    fig.supylabel(say("ch6.pixel_row"), fontsize=9, x=0.0)
+        ax.set_title(say("unit {k}", k=k + 1), fontsize=7, pad=2)
+    fig.suptitle(say("First-layer weights W1: one 28×28 image per hidden unit ({n} units)", n=len(images)))
+    fig.supxlabel(say("pixel column (red: positive weight, blue: negative)"), fontsize=9, y=0.01)
+    fig.supylabel(say("pixel row"), fontsize=9, x=0.0)
     fig.images_shown = images
     return fig
 
@@ -204,8 +204,8 @@ def digits_figure(images, titles, title, ncols=10, fig=None):
         ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(text, fontsize=8, pad=2)
     fig.suptitle(title)
-    fig.supxlabel(say("ch6.pixel_column"), fontsize=9, y=0.01)
-    fig.supylabel(say("ch6.pixel_row"), fontsize=9, x=0.0)
+    fig.supxlabel(say("pixel column"), fontsize=9, y=0.01)
+    fig.supylabel(say("pixel row"), fontsize=9, x=0.0)
     return fig
 
 
@@ -270,9 +270,15 @@ def confusion_figure(matrix, fig=None):
             )
     ax.set_xticks(range(k))
     ax.set_yticks(range(k))
-    ax.set(xlabel=say("ch6.predicted_digit"), ylabel=say("ch6.true_digit"))
-    ax.set_title(say("ch6.confusion_title", total=int(matrix.sum()), diagonal=int(np.trace(matrix))))
-    fig.colorbar(image, cax=fig.add_axes((0.84, 0.1, 0.025, 0.8)), label=say("ch6.mistakes"))
+    ax.set(xlabel=say("predicted digit"), ylabel=say("true digit"))
+    ax.set_title(
+        say(
+            "Confusion matrix on {total:,} test digits ({diagonal:,} on the diagonal)",
+            total=int(matrix.sum()),
+            diagonal=int(np.trace(matrix)),
+        )
+    )
+    fig.colorbar(image, cax=fig.add_axes((0.84, 0.1, 0.025, 0.8)), label=say("mistakes"))
     return fig
 
 
@@ -350,20 +356,24 @@ def check_optimizer(cls, rule="momentum", lr=0.1, momentum=0.9, steps=4, seed=0,
         got, grads_changed = _run_steps(cls(**kwargs), {key: v.copy() for key, v in params.items()}, grads)
         message = _compare(got, expected, 1e-12)
         if not message and grads_changed:
-            message = say("ch6.changed_grads")
+            message = say("update changed the gradient arrays it was given; it must only change params")
         if not message:
             net_got, _ = _run_steps(cls(**kwargs), net.params, net_grads)
             found = _compare(net_got, net_expected, 1e-5)
-            message = say("ch6.on_network_params", problem=found) if found else ""
+            message = say("on a TwoLayerNet's params: {problem}", problem=found) if found else ""
     except NotImplementedError as missing:
-        message = say("ch6.not_written", why=missing)
+        message = say("not written yet: {why}", why=missing)
     except Exception as error:  # a learner's bug: report it in one line, no traceback
         message = f"{type(error).__name__}: {error}"
     passed = not message
-    summary = say("ch6.pass", steps=steps, rule=RULES[rule]) if passed else say("ch6.fail", problem=message)
+    summary = (
+        say("PASS: {steps} steps match {rule}", steps=steps, rule=RULES[rule])
+        if passed
+        else say("FAIL: {problem}", problem=message)
+    )
     if verbose:
         settings = ", ".join(f"{k}={v}" for k, v in kwargs.items())
-        print(say("ch6.check_optimizer_line", name=name, settings=settings))
+        print(say("check_optimizer({name}) with {settings}", name=name, settings=settings))
         print(summary)
     return OptimizerCheck(passed, summary)
 
@@ -373,10 +383,17 @@ def _compare(got, expected, tol):
     for step, (g, e) in enumerate(zip(got, expected, strict=True), start=1):
         for key in e:
             if key not in g or np.shape(g[key]) != e[key].shape:
-                return say("ch6.missing_param", step=step, name=repr(key))
+                return say(
+                    "after step {step}, params[{name}] is missing or changed shape", step=step, name=repr(key)
+                )
             diff = float(np.max(np.abs(g[key] - e[key])))
             if not diff <= tol * max(1.0, float(np.max(np.abs(e[key])))):
-                return say("ch6.param_off", step=step, name=repr(key), diff=diff)
+                return say(
+                    "after step {step}, params[{name}] is off by up to {diff:.2e}",
+                    step=step,
+                    name=repr(key),
+                    diff=diff,
+                )
     return ""
 
 
@@ -397,7 +414,7 @@ LOSS_CAP = 3.0  # the loss axis stops here: an untrained 10-class network starts
 def run_label(lr, hidden_size, batch_size, iters, weight_init_std, activation):
     """The settings of a run as one short line, e.g. 'lr 0.1, hidden 50, batch 100, ...'."""
     return say(
-        "ch6.run_settings",
+        "lr {lr:g}, hidden {hidden}, batch {batch}, {iters} iters, init {init:g}, {activation}",
         lr=lr,
         hidden=hidden_size,
         batch=batch_size,
@@ -463,7 +480,7 @@ def run_and_overlay(fig, runs, data, seed=0, reporter=False, **settings):
             train_acc=np.concatenate([[untrained.accuracy(x_train, t_train)], history.train_acc]),
             test_acc=np.concatenate([[untrained.accuracy(x_test, t_test)], history.test_acc]),
         )
-        label = say("ch6.run", n=len(runs) + 1, settings=run_label(**s))
+        label = say("run {n}: {settings}", n=len(runs) + 1, settings=run_label(**s))
         runs[label] = history
         print(label)
     return plot_runs(runs, fig)
@@ -484,7 +501,7 @@ def plot_runs(runs, fig=None, accuracy=True):
     shown = list(runs.items())[-SHOWN_RUNS:]
     n0 = len(runs) - len(shown)
     for n, (label, h) in enumerate(shown, start=n0):
-        colour, legend = f"C{n % 10}", say("ch6.run_legend", run=label, test=h.test_acc[-1])
+        colour, legend = f"C{n % 10}", say("{run}  →  test {test:.1%}", run=label, test=h.test_acc[-1])
         width = max(1, min(len(h.loss), h.iter_per_epoch) // 10)
         smooth = np.convolve(h.loss, np.ones(width) / width, mode="valid")
         ax_loss.plot(
@@ -493,25 +510,25 @@ def plot_runs(runs, fig=None, accuracy=True):
         if ax_acc is not None:
             ax_acc.plot(h.epochs, h.train_acc, ":", color=colour, lw=1, gid=f"run {n + 1} train")
             ax_acc.plot(h.epochs, h.test_acc, "o-", color=colour, ms=3, gid=f"run {n + 1} test")
-    ax_loss.set(
-        xlabel=say("train.iteration"), ylabel=say("ch6.loss_running_mean"), title=say("train.minibatch_loss")
-    )
+    ax_loss.set(xlabel=say("iteration"), ylabel=say("loss (running mean)"), title=say("mini-batch loss"))
     ax_loss.set_ylim(0, min(LOSS_CAP, ax_loss.get_ylim()[1]))  # a wild run must not flatten the others
     ax_loss.grid(alpha=0.3)
     if ax_acc is not None:
         ax_acc.set(
-            xlabel=say("train.epoch_axis"),
-            ylabel=say("train.accuracy"),
-            title=say("ch6.accuracy_title"),
+            xlabel=say("epoch"),
+            ylabel=say("accuracy"),
+            title=say("accuracy: test solid, train dotted"),
             ylim=(0, 1),
         )
         ax_acc.grid(alpha=0.3)
     if shown:
-        latest = say("ch6.runs_latest", shown=len(shown), total=len(runs))
-        fig.suptitle(latest if n0 else say("ch6.runs_compared"))
+        latest = say(
+            "Training runs compared (the latest {shown} of {total})", shown=len(shown), total=len(runs)
+        )
+        fig.suptitle(latest if n0 else say("Training runs compared"))
         fig.legend(loc="outside lower center", fontsize=8, ncols=1)
     else:
-        fig.suptitle(say("ch6.runs_none_yet"))
+        fig.suptitle(say("Training runs compared: none yet, press Train"))
     return fig
 
 
@@ -529,16 +546,30 @@ class _BarReporter(Reporter):
         now = time.perf_counter()
         if now - self.shown_at >= 0.3:
             self.bar.value, self.shown_at = done, now
-            self.label.value = say("train.progress", done=done, total=self.bar.max, loss=loss)
+            self.label.value = say(
+                "{done} / {total}   loss {loss:.3f}", done=done, total=self.bar.max, loss=loss
+            )
 
     def finish(self, history):
         self.bar.value, self.bar.bar_style = self.bar.max, "success"
-        self.label.value = say("ch6.panel_done", seconds=history.seconds, test=history.test_acc[-1])
+        self.label.value = say(
+            "done in {seconds:.1f} s, test accuracy {test:.2%}",
+            seconds=history.seconds,
+            test=history.test_acc[-1],
+        )
 
     def stopped(self, message):
-        self.bar.bar_style, self.label.value = "danger", say("ch6.panel_stopped")
+        self.bar.bar_style, self.label.value = "danger", say("stopped")
 
 
+SETTING_LABELS = {  # the panel's words for each setting
+    "lr": "learning rate",
+    "hidden_size": "hidden size",
+    "batch_size": "batch size",
+    "iters": "iterations",
+    "weight_init_std": "weight init",
+    "activation": "activation",
+}
 PANEL_CHOICES = {  # the panel's slider positions
     "lr": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
     "hidden_size": [1, 2, 5, 10, 20, 50, 100, 200],
@@ -574,7 +605,7 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
         name: widgets.SelectionSlider(
             options=PANEL_CHOICES[name],
             value=s[name],
-            description=say(f"ch6.setting_{name}"),
+            description=say(SETTING_LABELS[name]),
             style=style,
             layout=layout,
         )
@@ -583,13 +614,13 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
     controls["activation"] = widgets.ToggleButtons(
         options=PANEL_CHOICES["activation"],
         value=s["activation"],
-        description=say("ch6.setting_activation"),
+        description=say(SETTING_LABELS["activation"]),
         style=style,
     )
-    go = widgets.Button(description=say("ch6.train_button"), button_style="primary", icon="play")
-    clear = widgets.Button(description=say("ch6.clear_button"), icon="trash")
+    go = widgets.Button(description=say("Train"), button_style="primary", icon="play")
+    clear = widgets.Button(description=say("Clear runs"), icon="trash")
     bar = widgets.IntProgress(min=0, max=1, value=0, layout={"width": "300px"})
-    status = widgets.Label(say("ch6.press_train"))
+    status = widgets.Label(say("press Train"))
     messages, picture = widgets.Output(), widgets.Output()
     runs, fig, data = {}, new_figure((9, 4.6)), (x_train, t_train, x_test, t_test)
 
@@ -606,7 +637,7 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
             with messages:
                 run_and_overlay(fig, runs, data, reporter=_BarReporter(bar, status), **values)
             if len(runs) == count:
-                bar.bar_style, status.value = "danger", say("ch6.refused")
+                bar.bar_style, status.value = "danger", say("refused: see the message below")
             show()
         finally:
             go.disabled = False
@@ -614,7 +645,7 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
     def on_clear(_button):
         runs.clear()
         messages.clear_output()
-        bar.value, bar.bar_style, status.value = 0, "", say("ch6.press_train")
+        bar.value, bar.bar_style, status.value = 0, "", say("press Train")
         plot_runs(runs, fig)
         show()
 

@@ -196,7 +196,7 @@ class Graph:
     """
 
     def __init__(self, title=None, output=None, spacing=(1.9, 1.0)):
-        self.title, self._output = say("graph.title") if title is None else title, output
+        self.title, self._output = say("computational graph") if title is None else title, output
         self.spacing = spacing  # (between columns, between rows) in the drawing
         self.nodes = {}
         self.forward_passes = self.backward_passes = 0
@@ -414,11 +414,7 @@ class Graph:
 
     def table(self, digits=4):
         """One line per input: value, backprop gradient (text)."""
-        rows = [
-            pad(say("table.input"), 14)
-            + pad(say("table.value"), 10, ">")
-            + pad(say("table.gradient"), 12, ">")
-        ]
+        rows = [pad(say("input"), 14) + pad(say("value"), 10, ">") + pad(say("gradient"), 12, ">")]
         for name in self.inputs:
             rows.append(
                 pad(self.nodes[name].label, 14) + f"{fmt(self.value(name), digits):>10}"
@@ -434,10 +430,18 @@ class Graph:
             raise ValueError(f"step {k} is outside 0 .. {self.n_steps}")
         out = self.output
         if k == 0:
-            return say("graph.not_started")
+            return say("forward pass done; backward not started")
         if k == 1:
-            return say("graph.step1", out=out, dout=fmt(self.dout))
+            return say(
+                "step 1: start with d{out}/d{out} = {dout} on the output arrow", out=out, dout=fmt(self.dout)
+            )
         name = self.steps[k - 2]
         node = self.nodes[name]
         sent = ", ".join(fmt(self._edge_grads.get((name, j))) or "-" for j in range(len(node.inputs)))
-        return say("graph.step", k=k, label=node.label, grad=fmt(self.grads.get(name)), sent=sent)
+        return say(
+            "step {k}: the '{label}' node gets {grad} and sends {sent}",
+            k=k,
+            label=node.label,
+            grad=fmt(self.grads.get(name)),
+            sent=sent,
+        )

@@ -129,5 +129,5 @@ def update_demo(fig=None, slope=1.0):
     ax.plot(x, slope * x, color="tab:blue")
     ax.set(xlim=(-2, 2), ylim=(-6, 6), xlabel="x", ylabel="y", title=f"y = {slope:.1f} · x")
     ax.grid(alpha=0.3)
-    print(say("demo.line", slope=f"{slope:.1f}", y=f"{2 * slope:.1f}"))
+    print(say("slope = {slope}: at x = 2 the line is at y = {y}", slope=f"{slope:.1f}", y=f"{2 * slope:.1f}"))
     return fig

@@ -4,11 +4,17 @@ A notebook picks its language once, in its first code cell::
 
     bplib.use_language("zh")   # or "en"
 
-and from then on every figure title, axis label, legend, node caption, table and printed
-line that bplib draws uses ``say(key)``, and so does the website. The words themselves are in
-``graphs.py``, ``training.py`` and ``site.py`` (the website) beside this file, each entry
-``key: {"en": ..., "zh": ...}``; a key without both languages fails ``tests/test_words.py``,
-never a silent English label.
+and from then on every figure title, axis label, legend, node caption, table, printed line,
+widget label and error message that bplib shows goes through ``say``::
+
+    say("apple price")                    # "apple price", or "苹果单价" in Chinese
+    say("payment = {price} yen", price=220)
+
+The English text is itself the key, as in gettext, so bplib's source reads as words. The
+Chinese for each text is in ``graphs.py``, ``training.py``, ``errors.py`` and ``site.py``
+beside this file (``ZH = {English: 中文}``). A text with no Chinese raises ``KeyError`` in
+the Chinese edition, and ``tests/test_words.py`` finds every ``say("...")`` in bplib and
+checks that it has one: never a silent English label.
 """
 
 LANGUAGES = ("en", "zh")
@@ -16,7 +22,7 @@ _current = ["en"]
 
 
 def use_language(lang):
-    """Show bplib's figures and printouts in ``"en"`` (English) or ``"zh"`` (简体中文)."""
+    """Show bplib's figures, printouts, widgets and errors in ``"en"`` (English) or ``"zh"`` (简体中文)."""
     if lang not in LANGUAGES:
         raise ValueError(f"use_language: {lang!r} is not one of {LANGUAGES}")
     _current[0] = lang
@@ -31,28 +37,33 @@ def language():
     return _current[0]
 
 
-def say(key, **values):
-    """The text for ``key`` in the language in use, with ``{name}`` fields filled from ``values``."""
-    text = WORDS[key][_current[0]]
-    return text.format(**values) if values else text
+def say(text, **fields):
+    """``text`` (English) in the language in use, with its ``{name}`` fields filled from ``fields``."""
+    if _current[0] == "zh":
+        try:
+            text = ZH[text]
+        except KeyError:
+            raise KeyError(f"no Chinese for {text!r}: add it to bplib/words/") from None
+    return text.format(**fields) if fields else text
 
 
 def _merge(*catalogs):
     words = {}
     for catalog in catalogs:
-        clash = words.keys() & catalog.keys()
+        clash = {k for k in words.keys() & catalog.keys() if words[k] != catalog[k]}
         if clash:
-            raise KeyError(f"words: keys defined twice: {sorted(clash)}")
+            raise KeyError(f"words: texts translated twice, differently: {sorted(clash)}")
         words.update(catalog)
     return words
 
 
-# key -> {"en": ..., "zh": ...}, one catalog per part of bplib (imported last: they are plain data)
-from .graphs import WORDS as _GRAPHS  # noqa: E402  (graphs, chapters 1-3, gradient checks, sliders)
-from .site import WORDS as _SITE  # noqa: E402  (the course's website, website/build.py)
-from .training import WORDS as _TRAINING  # noqa: E402  (chapters 4-6, training)
+# English -> Chinese, one catalog per part of bplib (imported last: they are plain data)
+from .errors import ZH as _ERRORS  # noqa: E402  (error messages)
+from .graphs import ZH as _GRAPHS  # noqa: E402  (graphs, chapters 1-3, gradient checks, sliders)
+from .site import ZH as _SITE  # noqa: E402  (the course's website, website/build.py)
+from .training import ZH as _TRAINING  # noqa: E402  (chapters 4-6, training)
 
-WORDS = _merge(_GRAPHS, _TRAINING, _SITE)
+ZH = _merge(_GRAPHS, _TRAINING, _ERRORS, _SITE)
 
 
 def display_width(text):
