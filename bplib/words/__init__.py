@@ -11,8 +11,8 @@ widget label and error message that bplib shows goes through ``say``::
     say("payment = {price} yen", price=220)
 
 The English text is itself the key, as in gettext, so bplib's source reads as words. The
-Chinese for each text is in ``graphs.py``, ``training.py``, ``errors.py`` and ``site.py``
-beside this file (``ZH = {English: 中文}``). A text with no Chinese raises ``KeyError`` in
+Chinese for each text is in ``graphs.py``, ``training.py``, ``errors.py``, ``data.py``,
+``autograd.py`` and ``site.py`` beside this file (``ZH = {English: 中文}``). A text with no Chinese raises ``KeyError`` in
 the Chinese edition, and ``tests/test_words.py`` finds every ``say("...")`` in bplib and
 checks that it has one: never a silent English label.
 """
@@ -58,12 +58,14 @@ def _merge(*catalogs):
 
 
 # English -> Chinese, one catalog per part of bplib (imported last: they are plain data)
+from .autograd import ZH as _AUTOGRAD  # noqa: E402  (chapter 7, bplib.autograd)
+from .data import ZH as _DATA  # noqa: E402  (MNIST, bplib.data)
 from .errors import ZH as _ERRORS  # noqa: E402  (error messages)
 from .graphs import ZH as _GRAPHS  # noqa: E402  (graphs, chapters 1-3, gradient checks, sliders)
 from .site import ZH as _SITE  # noqa: E402  (the course's website, website/build.py)
 from .training import ZH as _TRAINING  # noqa: E402  (chapters 4-6, training)
 
-ZH = _merge(_GRAPHS, _TRAINING, _ERRORS, _SITE)
+ZH = _merge(_GRAPHS, _TRAINING, _ERRORS, _DATA, _AUTOGRAD, _SITE)
 
 
 def display_width(text):
