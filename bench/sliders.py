@@ -1,186 +1,245 @@
 """Time every chapter's slider update functions: what a learner waits for on each slider move.
 
-A slider move (``bplib.viz.sliders.sliders``) clears the figure, calls ``update(fig=fig, **values)``
-and shows the figure. This script does the same with the Agg backend, cycling through a few
-slider positions, and times
+A slider move (``bplib.viz.sliders.sliders``) calls ``render(update, fig, values)``: the update
+function changes the picture, which is encoded as the PNG the browser shows. This script does the
+same with the Agg backend, sweeping each slider across its range the way a hand drags it (each
+position visited once per sweep, so a number drawn before is rarely drawn again), and reports the
+median and p95 milliseconds per move, in wall-clock and in this process's CPU time.
 
-- ``draw``: clear + update + ``fig.canvas.draw()`` (the budget: median <= 50 ms), in wall-clock
-  time and in this process's CPU time (on a machine busy with other jobs the wall clock
-  also counts the waiting; CPU time does not), and
-- ``png``:  clear + update + the PNG that ``sliders()`` sends to the browser
-  (``bplib.viz.sliders.png``: the figure drawn once and encoded), the whole wait.
+    .venv/bin/python bench/sliders.py                        # this checkout, English
+    .venv/bin/python bench/sliders.py --language both --only apple
+    .venv/bin/python bench/sliders.py --against HEAD~3       # and the code of another commit
 
-    .venv/bin/python bench/sliders.py                  # every registered function, 30 calls each
-    .venv/bin/python bench/sliders.py --calls 60 --only chain
+``--against REF`` checks REF out into a temporary git worktree and loads its ``bplib`` in this
+same process under another name (``bplib_ref``), then times the same update functions of both,
+alternating move for move (REF, this, REF, this, ...), so that whatever else the machine is doing
+weighs on both alike, and prints the ratio of the medians (this / REF) per function. A REF from
+before ``render`` existed is timed the way its sliders moved: clear the figure, call the update
+function, encode the PNG.
 
-To add a chapter, append ``Entry(chapter, function, figsize, [kwargs, kwargs, ...])`` to
-REGISTRY: the figsize of its ``sliders(...)`` call, and slider positions to cycle through.
-Timings depend on the machine and on its load (the load average is printed with the table).
+To add a slider, append ``Entry(chapter, "module.function", figsize, [kwargs, ...])`` to REGISTRY:
+the figsize of its ``sliders(...)`` call, and the positions of a sweep.
 """
 
 import argparse
 import contextlib
+import importlib
+import importlib.util
 import io
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-
 import bplib  # noqa: E402
-from bplib.chapters import ch1_3_graphs as ch123  # noqa: E402
-from bplib.chapters import ch4_activations as ch4  # noqa: E402
-from bplib.chapters import ch5_affine_softmax as ch5  # noqa: E402
-from bplib.viz.sliders import clear_figure, new_figure, png  # noqa: E402
 
-BUDGET_MS = 50.0
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class Entry:
     chapter: str
-    update: object  # update(fig=None, **values) -> Figure
+    function: str  # module.function under the package, e.g. "chapters.ch1_3_graphs.update_apple"
     figsize: tuple
-    positions: list  # keyword arguments, one dict per slider position
+    positions: list  # keyword arguments, one dict per slider position of a sweep
 
 
+def sweep(lo, hi, step, n=24):
+    """n slider positions from lo to hi (rounded to the slider's step), as a hand drags it."""
+    values = [lo + (hi - lo) * k / (n - 1) for k in range(n)]
+    return [round(round(v / step) * step, 10) for v in values]
+
+
+def _ints(values):
+    return [int(v) for v in values]
+
+
+CH123, CH4, CH5 = "chapters.ch1_3_graphs.", "chapters.ch4_activations.", "chapters.ch5_affine_softmax."
 REGISTRY = [
+    Entry("0", "viz.sliders.update_demo", (5, 2.6), [dict(slope=s) for s in sweep(-3.0, 3.0, 0.1)]),
     Entry(
         "1",
-        ch123.update_apple,
+        CH123 + "update_apple",
         (6.4, 2.4),
-        [
-            dict(price=p, count=c, tax=t)
-            for p, c, t in [(100, 2, 1.1), (150, 3, 1.2), (50, 0, 1.0), (200, 10, 1.3)]
-        ],
+        [dict(price=p, count=2, tax=1.1) for p in _ints(sweep(50, 300, 10))]
+        + [dict(price=100, count=c, tax=1.1) for c in range(11)]
+        + [dict(price=100, count=2, tax=t) for t in sweep(1.0, 1.3, 0.01, 12)],
     ),
-    Entry(
-        "2",
-        ch123.update_chain,
-        (9.0, 2.8),
-        [dict(x=x, y=y) for x, y in [(1, 2), (-2.5, 0.5), (3, -3), (0, 0)]],
-    ),
-    Entry("2", ch123.update_chain_steps, (5.0, 2.2), [dict(step=s) for s in range(4)]),
+    Entry("2", CH123 + "update_chain", (9.0, 2.8), [dict(x=x, y=2.0) for x in sweep(-3.0, 3.0, 0.1)]),
+    Entry("2", CH123 + "update_chain_steps", (5.0, 2.2), [dict(step=s) for s in (0, 1, 2, 3, 2, 1)]),
     Entry(
         "3",
-        ch123.update_nodes,
+        CH123 + "update_nodes",
         (7.0, 2.0),
-        [dict(x=x, y=y, upstream=u) for x, y, u in [(10, 5, 1.3), (-3, 7, 2.0), (0, 0, 0.0), (2, 9, -1.0)]],
+        [dict(x=10.0, y=5.0, upstream=u) for u in sweep(-2.0, 2.0, 0.1)],
     ),
-    Entry("3", ch123.update_apple_steps, (6.4, 2.4), [dict(step=s) for s in range(4)]),
-    Entry("3", ch123.update_apple_orange_steps, (7.2, 3.4), [dict(step=s) for s in range(6)]),
+    Entry("3", CH123 + "update_apple_steps", (6.4, 2.4), [dict(step=s) for s in (0, 1, 2, 3, 2, 1)]),
+    Entry(
+        "3", CH123 + "update_apple_orange_steps", (7.2, 3.4), [dict(step=s) for s in (0, 1, 2, 3, 4, 5, 4, 3)]
+    ),
     Entry(
         "3",
-        ch123.update_apple_orange,
+        CH123 + "update_apple_orange",
         (7.2, 3.4),
-        [
-            dict(apple=a, apple_num=n, orange=o, orange_num=m, tax=t, upstream=u)
-            for a, n, o, m, t, u in [
-                (100, 2, 150, 3, 1.1, 1.0),
-                (250, 0, 80, 7, 1.3, 2.0),
-                (60, 9, 300, 1, 1.0, -1.0),
-            ]
-        ],
+        [dict(apple=a) for a in _ints(sweep(50, 300, 10))]
+        + [dict(upstream=u) for u in sweep(-2.0, 2.0, 0.1)],
     ),
+    Entry("4", CH4 + "update_relu", (8, 2.6), [dict(x=x, dout=1.5) for x in sweep(-3.0, 3.0, 0.1)]),
     Entry(
         "4",
-        ch4.update_relu,
-        (8, 2.6),
-        [dict(x=x, dout=d) for x, d in [(1.0, 1.5), (-1.0, 1.5), (0.0, -2.0), (3.0, 2.0)]],
-    ),
-    Entry(
-        "4",
-        ch4.update_sigmoid,
+        CH4 + "update_sigmoid",
         (8, 2.2),
-        [
-            dict(x=x, dout=d, step=s)
-            for x, d, s in [(1.0, 1.0, 4), (-5.0, 2.0, 0), (5.0, -2.0, 2), (-0.5, 1.5, 4)]
-        ],
+        [dict(x=x, dout=1.0, step=4) for x in sweep(-5.0, 5.0, 0.1)]
+        + [dict(step=s) for s in (0, 1, 2, 3, 4)],
     ),
-    Entry("4", ch4.update_vanishing, (7, 3.2), [dict(depth=d) for d in (1, 5, 10, 15)]),
+    Entry("4", CH4 + "update_vanishing", (7, 3.2), [dict(depth=d) for d in range(1, 16)]),
     Entry(
         "5",
-        ch5.update_affine_shapes,
+        CH5 + "update_affine_shapes",
         (7, 2.4),
-        [dict(N=n, input_size=d, output_size=m) for n, d, m in [(4, 2, 3), (1, 1, 1), (10, 8, 8), (5, 3, 2)]],
+        [dict(N=n) for n in range(1, 11)] + [dict(input_size=d) for d in range(1, 9)],
     ),
     Entry(
         "5",
-        ch5.update_softmax_loss,
+        CH5 + "update_softmax_loss",
         (8, 3),
-        [
-            dict(a1=a1, a2=a2, a3=a3, true_class=c)
-            for a1, a2, a3, c in [(0.3, 2.9, 4.0, 3), (-10, 10, -10, 1), (10, 10, 10, 2), (0, 0, 5, 1)]
-        ],
+        [dict(a1=a) for a in sweep(-10.0, 10.0, 0.1)] + [dict(true_class=c) for c in (1, 2, 3)],
     ),
 ]
 
 
-def time_entry(entry, calls, as_png):
-    """Milliseconds per call, two lists of ``calls`` timings: wall clock, and this process's
-    CPU time (which other jobs on a busy machine do not inflate)."""
-    fig = new_figure(entry.figsize)
-    FigureCanvasAgg(fig)
-    wall, cpu = [], []
-    with contextlib.redirect_stdout(io.StringIO()):  # the numbers an update prints
-        for i in range(calls + 2):
-            values = entry.positions[i % len(entry.positions)]
-            start, start_cpu = time.perf_counter(), time.process_time()
-            clear_figure(fig)  # what sliders() does before each update
-            entry.update(fig=fig, **values)
-            if as_png:
-                png(fig)  # the picture sliders() sends to the browser
-            else:
-                fig.canvas.draw()
-            if i >= 2:  # the first calls warm caches (fonts, imports)
-                wall.append(1000 * (time.perf_counter() - start))
-                cpu.append(1000 * (time.process_time() - start_cpu))
-    return wall, cpu
+def load_tree(name, tree):
+    """Import the ``bplib`` package of the source tree ``tree`` as the module ``name``."""
+    spec = importlib.util.spec_from_file_location(
+        name, tree / "bplib" / "__init__.py", submodule_search_locations=[str(tree / "bplib")]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
-def p95(times):
-    return statistics.quantiles(times, n=20)[-1]
+class Version:
+    """One bplib (this checkout's, or REF's) and how a slider move runs in it."""
+
+    def __init__(self, package, label):
+        self.package, self.label = package, label
+        self.sliders = importlib.import_module(package.__name__ + ".viz.sliders")
+        self.figs = {}
+
+    def function(self, entry):
+        module, _, name = entry.function.rpartition(".")
+        return getattr(importlib.import_module(f"{self.package.__name__}.{module}"), name, None)
+
+    def move(self, entry, values):
+        """One slider move, as this version's sliders() does it; returns the PNG."""
+        update, fig = self.function(entry), self.figs.get(entry.function)
+        if fig is None:
+            fig = self.figs[entry.function] = self.sliders.new_figure(entry.figsize)
+        if hasattr(self.sliders, "render"):
+            return self.sliders.render(update, fig, values)[0]
+        with contextlib.redirect_stdout(io.StringIO()):  # before render(): clear, draw, encode
+            self.sliders.clear_figure(fig)
+            update(fig=fig, **values)
+            return self.sliders.png(fig)
+
+
+def time_moves(versions, entry, sweeps):
+    """{version label: (wall ms, cpu ms)} per move over ``sweeps`` sweeps, versions alternating."""
+    times = {v.label: ([], []) for v in versions}
+    for v in versions:  # warm up: the first picture lays everything out
+        v.move(entry, entry.positions[0])
+    for _ in range(sweeps):
+        for values in entry.positions:
+            for v in versions:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                v.move(entry, values)
+                times[v.label][0].append(1000 * (time.perf_counter() - start))
+                times[v.label][1].append(1000 * (time.process_time() - start_cpu))
+    return times
+
+
+def p95(values):
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+@contextlib.contextmanager
+def worktree(ref):
+    """A temporary git worktree of ``ref``, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="bplib-ref-"))
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(folder), ref], cwd=ROOT, check=True, capture_output=True
+    )
+    try:
+        yield folder
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, capture_output=True)
+
+
+def report(versions, entries, languages, sweeps):
+    ours = versions[0].label
+    ratios = {}
+    for lang in languages:
+        for v in versions:
+            v.package.use_language(lang)
+        print(f"\nlanguage {lang}")
+        head = f"{'ch':<3}{'update function':<27}" + "".join(
+            f"{v.label + ' median':>16}{'p95':>8}{'cpu':>8}" for v in versions
+        )
+        head += f"{'ratio':>8}" if len(versions) > 1 else ""
+        print(head)
+        print("-" * len(head))
+        for entry in entries:
+            if any(v.function(entry) is None for v in versions):
+                print(f"{entry.chapter:<3}{entry.function.rpartition('.')[2]:<27} (not in every version)")
+                continue
+            times = time_moves(versions, entry, sweeps)
+            row = f"{entry.chapter:<3}{entry.function.rpartition('.')[2]:<27}"
+            for v in versions:
+                wall, cpu = times[v.label]
+                row += f"{statistics.median(wall):>13.1f} ms{p95(wall):>8.1f}{statistics.median(cpu):>8.1f}"
+            if len(versions) > 1:
+                ratio = statistics.median(times[ours][0]) / statistics.median(times[versions[1].label][0])
+                ratios[lang, entry.function] = ratio
+                row += f"{ratio:>8.2f}"
+            print(row, flush=True)
+    if ratios:
+        for lang in languages:
+            mine = [r for (language, _), r in ratios.items() if language == lang]
+            middle, top = statistics.median(mine), max(mine)
+            print(f"\n{lang}: ratio {ours} / {versions[1].label} over {len(mine)} update functions:", end=" ")
+            print(f"median {middle:.2f}, largest {top:.2f} (goal: median <= 0.25, none above 0.5)")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=30, help="timed calls per function (default 30)")
+    parser.add_argument(
+        "--sweeps", type=int, default=2, help="sweeps over each slider's positions (default 2)"
+    )
     parser.add_argument("--only", default="", help="only functions whose name contains this")
-    parser.add_argument("--language", default="en", choices=("en", "zh"), help="edition (default en)")
+    parser.add_argument("--language", default="en", choices=("en", "zh", "both"), help="edition (default en)")
+    parser.add_argument("--against", metavar="REF", help="also time the code of this git commit, alternating")
     args = parser.parse_args()
-    bplib.use_language(args.language)
+    entries = [e for e in REGISTRY if args.only in e.function]
+    languages = ("en", "zh") if args.language == "both" else (args.language,)
     print(
-        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {args.calls} calls each; Agg; "
-        f"language {args.language}"
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; Agg; {args.sweeps} sweeps; "
+        "milliseconds per slider move (wall clock median and p95, CPU median)"
     )
-    head = (
-        f"{'ch':<3}{'update function':<28}{'draw median':>12}{'p95':>8}{'cpu median':>12}"
-        f"{'png median':>12}{'p95':>8}  budget"
-    )
-    print(head)
-    print("-" * len(head))
-    over = 0
-    for entry in REGISTRY:
-        name = entry.update.__name__
-        if args.only not in name:
-            continue
-        (draw, cpu), (sent, _) = time_entry(entry, args.calls, False), time_entry(entry, args.calls, True)
-        if statistics.median(draw) <= BUDGET_MS:
-            verdict = "ok"
-        elif statistics.median(cpu) <= BUDGET_MS:
-            verdict = "ok in CPU time (the machine is busy)"
-        else:
-            verdict, over = "OVER", over + 1
-        print(
-            f"{entry.chapter:<3}{name:<28}{statistics.median(draw):>9.1f} ms{p95(draw):>8.1f}"
-            f"{statistics.median(cpu):>9.1f} ms{statistics.median(sent):>9.1f} ms{p95(sent):>8.1f}  {verdict}"
-        )
-    print(f"budget: median draw <= {BUDGET_MS:.0f} ms (wall clock; CPU time on a busy machine); {over} over")
+    this = Version(bplib, "this")
+    if not args.against:
+        return report([this], entries, languages, args.sweeps)
+    with worktree(args.against) as tree:
+        ref = Version(load_tree("bplib_ref", tree), args.against)
+        report([this, ref], entries, languages, args.sweeps)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def _texts(fig):
     found = [t.get_text() for t in fig.texts]
     for ax in fig.axes:
         found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()] + [t.get_text() for t in ax.texts]
-    return found
+    return [text for text in found if text]  # a number not shown yet is an empty text
 
 
 @pytest.mark.parametrize("x,dout", [(1.0, 1.0), (-2.5, 0.7), (0.0, -1.3), (5.0, 2.0), (-5.0, -2.0)])
@@ -92,7 +92,7 @@ def test_update_sigmoid_prints_the_four_steps(capsys):
     fig = update_sigmoid(x=1.0, dout=1.0)
     out = capsys.readouterr().out
     assert 'step 1 "/"' in out and "-0.5344" in out and "+0.1966" in out
-    assert 'one "sigmoid" node: dL/dy · y(1 − y) = +0.1966' in out
+    assert "what reaches x: dL/dy · y² · exp(−x) = +0.1966" in out  # y(1 − y) is derived later
     assert "Sigmoid as four nodes: backward step 4 of 4" in _texts(fig)
 
 
@@ -109,11 +109,13 @@ def test_update_sigmoid_at_every_slider_end(x, dout):
     update_sigmoid(x=x, dout=dout, step=4)
 
 
-def test_update_sigmoid_shows_the_collapsed_node_only_when_done():
+def test_update_sigmoid_shows_what_reaches_x_only_when_done():
     texts = _texts(update_sigmoid(x=1.0, dout=1.0, step=3))
-    assert 'one "sigmoid" node sends back dL/dy · y(1 − y) = (after step 4)' in texts
+    assert "what reaches x: dL/dy · y² · exp(−x) = ? (known after step 4)" in texts
     texts = _texts(update_sigmoid(x=1.0, dout=1.0, step=4))
-    assert 'one "sigmoid" node sends back dL/dy · y(1 − y) = +0.1966' in texts
+    assert "what reaches x: dL/dy · y² · exp(−x) = +0.1966" in texts
+    assert not any("y(1 − y)" in text for text in texts)  # chapter 4 derives it after these pictures
+    assert "Sigmoid as four nodes: backward not started" in _texts(update_sigmoid(step=0))
 
 
 def test_sigmoid_node_sends_back_what_the_four_nodes_do():
@@ -191,8 +193,10 @@ def test_update_sigmoid_in_chinese(chinese, capsys, step):
     texts = _texts(fig)
     assert say("Sigmoid as four nodes: backward step {step} of 4", step=step) in texts
     assert f"Sigmoid as four nodes: backward step {step} of 4" not in texts
-    one = "+0.3525" if step == 4 else say("(after step 4)")
-    assert say('one "sigmoid" node sends back dL/dy · y(1 − y) = {value}', value=one) in texts
+    if step == 4:
+        assert say("what reaches x: dL/dy · y² · exp(−x) = {value}", value="+0.3525") in texts
+    else:
+        assert "传到 x 的梯度：dL/dy · y² · exp(−x) = ？（第 4 步之后才知道）" in texts
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == say(
         "x = {x:.2f}, y = {y:.4f}, upstream dL/dy = {dout:.2f}", x=-0.5, y=1 / (1 + np.exp(0.5)), dout=1.5
@@ -208,9 +212,9 @@ def test_update_sigmoid_in_chinese(chinese, capsys, step):
     assert len({_column(row, row.split()[-1]) for row in rows}) == 1
     if step == 4:
         assert lines[5] == say(
-            'one "sigmoid" node: dL/dy · y(1 − y) = {value:+.4f}', value=sigmoid_steps(-0.5, 1.5).collapsed
+            "what reaches x: dL/dy · y² · exp(−x) = {value:+.4f}", value=sigmoid_steps(-0.5, 1.5).step4
         )
-        assert lines[5].startswith("一个“sigmoid”节点")
+        assert lines[5].startswith("传到 x 的梯度")
     assert not _english_words(texts + lines)
 
 
@@ -271,7 +275,7 @@ def test_update_sigmoid_prints_the_english_edition_character_for_character(capsy
         'step 2 "+1"    passes on   -0.2138\n'
         'step 3 "exp"   × exp(−x)   -0.3525\n'
         'step 4 "×(−1)" × (−1)      +0.3525\n'
-        'one "sigmoid" node: dL/dy · y(1 − y) = +0.3525\n'
+        "what reaches x: dL/dy · y² · exp(−x) = +0.3525\n"
     )
     update_relu(x=2.0, dout=1.5)
     assert capsys.readouterr().out == "x = 2.00 -> y = 2.00; upstream 1.50 -> dx = 1.50 (switch on)\n"

@@ -61,6 +61,7 @@ def test_every_text_bplib_says_has_its_chinese():
 # say(name) with a name, not a literal: each reads a table of English texts, checked below
 TABLES = {
     "bplib/chapters/ch6_training.py": ["STEPS", "SETTING_LABELS"],
+    "bplib/viz/sliders.py": ["LABELS"],
 }
 
 

@@ -96,7 +96,7 @@ def sigmoid_graph(x=1.0, dout=1.0):
 def basket_graph(prices, counts, tax=1.1, dout=1.0):
     """Any number of fruits: payment = (Σ price_i · count_i) · tax; 2n + 1 inputs."""
     if len(prices) != len(counts) or not prices:
-        raise ValueError("basket_graph: give one count per price, and at least one fruit")
+        raise ValueError(say("basket_graph: give one count per price, and at least one fruit"))
     g = Graph(say("a basket of {n} fruits", n=len(prices)))
     totals = []
     for i, (p, c) in enumerate(zip(prices, counts, strict=True)):
@@ -133,7 +133,9 @@ def softmax_with_loss_graph(a=(0.3, 2.9, 4.0), t=(0, 0, 1), dout=1.0):
     the gradient reaching a_k is y_k - t_k."""
     a, t = np.asarray(a, dtype=float), np.asarray(t, dtype=float)
     if a.shape != (3,) or t.shape != (3,):
-        raise ValueError(f"softmax_with_loss_graph: a and t must have 3 numbers, got {a.shape} and {t.shape}")
+        raise ValueError(
+            say("softmax_with_loss_graph: a and t must have 3 numbers, got {a} and {t}", a=a.shape, t=t.shape)
+        )
     g = Graph("Softmax-with-Loss", spacing=(2.5, 1.3))
     for k in range(1, 4):
         g.input(f"a{k}", float(a[k - 1]))

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..viz.draw import draw
 from ..viz.graph import GRAD_COLOR, fmt, fmt_operand
-from ..viz.sliders import canvas
+from ..viz.picture import axes, canvas, describe, dynamic, part
 from ..words import pad, say
 from .book_graphs import (
     add_node_graph,
@@ -50,14 +50,14 @@ def gradient_table(graph, estimates=None, digits=4):
     return "\n".join(rows)
 
 
-def _step_picture(fig, graph, step, figsize, **draw_kwargs):
-    fig = canvas(fig, figsize)
+def _step_picture(fig, graph, step, figsize, key, **draw_kwargs):
+    fig = canvas(fig, figsize, key)
     n = graph.n_steps
     if not 0 <= step <= n:
-        raise ValueError(f"step must be in 0 .. {n}, got {step}")
+        raise ValueError(say("step must be in 0 .. {n}, got {step}", n=n, step=step))
     draw(
         graph,
-        fig.add_axes(FULL),
+        axes(fig, FULL),
         reveal=step,
         title=say("{title}: backward step {step} of {n}", title=graph.title, step=step, n=n),
         **draw_kwargs,
@@ -71,8 +71,8 @@ def update_apple(fig=None, price=100, count=2, tax=1.1):
     """Problem 1 with count and tax as inputs (figure 6.4 × 2.4): values above the arrows,
     gradients below; prints each gradient beside its finite-difference estimate."""
     g = apple_graph(price, count, tax)
-    fig = canvas(fig, (6.4, 2.4))
-    draw(g, fig.add_axes(FULL))
+    fig = canvas(fig, (6.4, 2.4), key="apple")
+    draw(g, axes(fig, FULL))
     print(say("payment = {price} yen", price=fmt(g.value("price"))))
     print(gradient_table(g, g.numerical_gradients()))
     return fig
@@ -138,43 +138,56 @@ def update_chain(fig=None, x=1.0, y=2.0):
     """z = (x + y)² (figure 9 × 2.8): left, the graph with t = x + y and every gradient;
     right, z along x (y fixed) and the tangent at x, whose slope is the backprop dz/dx."""
     g = square_sum_graph(x, y)
-    fig = canvas(fig, (9.0, 2.8))
-    draw(g, fig.add_axes((0.0, 0.02, 0.5, 0.86)), names=True)
-    ax = fig.add_axes((0.59, 0.17, 0.39, 0.7))
-    dzdx, z = float(g.grad("x")), float(g.value("z"))
-    xs = np.linspace(x - 3, x + 3, 61)
-    zs = (xs + y) ** 2
-    ax.plot(xs, zs, color="black", lw=1.5, label="z")
-    near = np.array([x - 1.5, x + 1.5])
-    ax.plot(near, z + dzdx * (near - x), color=GRAD_COLOR, lw=1.5, label=say("tangent"), gid="tangent")
-    ax.plot([x, x, xs[0]], [-2, z, z], ":", color="0.5", lw=1)
-    ax.plot([x], [z], "o", color=GRAD_COLOR, ms=5)
-    # one tick per axis, at the point: a full set of ticks would double the drawing time
-    ax.set_xticks([x], [fmt(x)])
-    ax.set_yticks([z], [fmt(z)])
-    ax.set(xlabel="x", ylabel="z", xlim=(xs[0], xs[-1]), ylim=(-2, max(12.0, 1.15 * zs.max())))
-    ax.set_title(
-        say("z along x (y = {y}): the tangent's slope is {slope}", y=fmt(y), slope=fmt(dzdx)),
-        y=1.0,
-        pad=4,
-        fontsize=10,
+    fig = canvas(fig, (9.0, 2.8), key="chain")
+    draw(g, axes(fig, (0.0, 0.02, 0.5, 0.86)), names=True)
+    ax = axes(fig, (0.59, 0.17, 0.39, 0.7))
+    if not ax.get_xlabel():  # the axes, ticks and grid: drawn once
+        ax.set(
+            xlabel="x",
+            ylabel="z",
+            xlim=(-6, 6),
+            ylim=(-4, 40),
+            xticks=range(-6, 7, 2),
+            yticks=range(0, 41, 10),
+        )
+        ax.grid(alpha=0.3)
+    curve = part(ax, "curve", lambda: dynamic(ax.plot([], [], color="black", lw=1.5, label="z")[0]))
+    guide = part(ax, "guide", lambda: dynamic(ax.plot([], [], ":", color="0.5", lw=1)[0]))
+    tangent = part(
+        ax, "tangent", lambda: dynamic(ax.plot([], [], color=GRAD_COLOR, lw=1.5, gid="tangent")[0])
     )
+    dot = part(ax, "dot", lambda: dynamic(ax.plot([], [], "o", color=GRAD_COLOR, ms=5)[0]))
+    title = part(ax, "title", lambda: dynamic(ax.set_title("", y=1.0, pad=4, fontsize=10)))
+    dzdx, z = float(g.grad("x")), float(g.value("z"))
+    xs = np.linspace(-6, 6, 121)
+    curve.set_data(xs, (xs + y) ** 2)
+    near = np.array([x - 1.5, x + 1.5])
+    tangent.set_data(near, z + dzdx * (near - x))
+    tangent.set_label(say("tangent"))
+    guide.set_data([x, x, -6], [-4, z, z])
+    dot.set_data([x], [z])
+    title.set_text(say("z along x (y = {y}): the tangent's slope is {slope}", y=fmt(y), slope=fmt(dzdx)))
+    words = say(
+        "Right: z = (x + y)² along x for y = {y}; at x = {x}, z = {z} and the tangent's slope is {slope}.",
+        y=fmt(y), x=fmt(x), z=fmt(z), slope=fmt(dzdx),
+    )  # fmt: skip
+    describe(fig, "tangent", words)
     print(f"z = {fmt(z)}   dz/dx = {fmt(dzdx)}   dz/dy = {fmt(g.grad('y'))}   2(x + y) = {fmt(2 * (x + y))}")
     return fig
 
 
 def update_chain_steps(fig=None, step=3):
     """z = (x + y)² for x = 1, y = 2, backward shown up to ``step`` (0 .. 3; figure 5 × 2.2)."""
-    return _step_picture(fig, square_sum_graph(1.0, 2.0), step, (5.0, 2.2), names=True)
+    return _step_picture(fig, square_sum_graph(1.0, 2.0), step, (5.0, 2.2), "chain steps", names=True)
 
 
 # --- chapter 3 ------------------------------------------------------------------------
 def update_nodes(fig=None, x=10.0, y=5.0, upstream=1.3):
     """The lone add node and the lone multiply node side by side (figure 7 × 2)."""
     add, mul = add_node_graph(x, y, upstream), mul_node_graph(x, y, upstream)
-    fig = canvas(fig, (7.0, 2.0))
-    draw(add, fig.add_axes((0.0, 0.02, 0.48, 0.84)))
-    draw(mul, fig.add_axes((0.52, 0.02, 0.48, 0.84)))
+    fig = canvas(fig, (7.0, 2.0), key="nodes")
+    draw(add, axes(fig, (0.0, 0.02, 0.48, 0.84)))
+    draw(mul, axes(fig, (0.52, 0.02, 0.48, 0.84)))
     u, a, b = fmt_operand(upstream), fmt_operand(x), fmt_operand(y)
     gx, gy, z = fmt(add.grad("x")), fmt(add.grad("y")), fmt(add.value("z"))
     print(
@@ -207,12 +220,12 @@ def update_nodes(fig=None, x=10.0, y=5.0, upstream=1.3):
 
 def update_apple_steps(fig=None, step=3):
     """Problem 1 backward up to ``step`` (0 .. 3; figure 6.4 × 2.4)."""
-    return _step_picture(fig, apple_graph(), step, (6.4, 2.4))
+    return _step_picture(fig, apple_graph(), step, (6.4, 2.4), "apple steps")
 
 
 def update_apple_orange_steps(fig=None, step=5):
     """Problem 2 backward up to ``step`` (0 .. 5; figure 7.2 × 3.4)."""
-    return _step_picture(fig, apple_orange_graph(), step, (7.2, 3.4))
+    return _step_picture(fig, apple_orange_graph(), step, (7.2, 3.4), "apple orange steps")
 
 
 def apple_orange_formulas(apple, apple_num, orange, orange_num, tax, upstream=1.0):
@@ -232,8 +245,8 @@ def update_apple_orange(fig=None, apple=100, apple_num=2, orange=150, orange_num
     """Problem 2 (figure 7.2 × 3.4); prints every backprop gradient beside its formula
     (times the upstream gradient)."""
     g = apple_orange_graph(apple, apple_num, orange, orange_num, tax, upstream)
-    fig = canvas(fig, (7.2, 3.4))
-    draw(g, fig.add_axes(FULL))
+    fig = canvas(fig, (7.2, 3.4), key="apple orange")
+    draw(g, axes(fig, FULL))
     print(
         say(
             "payment = {price} yen, upstream gradient {upstream}",

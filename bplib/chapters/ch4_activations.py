@@ -22,7 +22,7 @@ from ..functions import sigmoid
 from ..layers import Affine, Relu, Sigmoid
 from ..viz.draw import draw
 from ..viz.graph import Graph
-from ..viz.sliders import canvas
+from ..viz.picture import axes, canvas, describe, dynamic, part
 from ..words import pad, say
 from .book_graphs import sigmoid_graph
 
@@ -88,9 +88,13 @@ def stacked_gradients(depth, activation="sigmoid", width=32, batch=16, seed=0):
     (next to the data), index depth − 1 = the last (where backward starts).
     """
     if int(depth) != depth or depth < 1:
-        raise ValueError(f"stacked_gradients: depth must be a whole number >= 1, got {depth!r}")
+        raise ValueError(
+            say("stacked_gradients: depth must be a whole number >= 1, got {depth!r}", depth=depth)
+        )
     if activation not in ("sigmoid", "relu"):
-        raise ValueError(f"stacked_gradients: activation must be 'sigmoid' or 'relu', got {activation!r}")
+        raise ValueError(
+            say("stacked_gradients: activation must be 'sigmoid' or 'relu', got {a!r}", a=activation)
+        )
     rng = np.random.default_rng(seed)
     scale = np.sqrt((1.0 if activation == "sigmoid" else 2.0) / width)
     layers = []
@@ -138,36 +142,42 @@ def activation_curves(fig=None):
 
 
 def update_vanishing(fig=None, depth=5):
-    """The mean |gradient| reaching each layer, sigmoid stack against ReLU stack, log scale."""
-    fig = canvas(fig, (7, 3.2))
-    ax = fig.add_axes((0.11, 0.15, 0.86, 0.76))
+    """The mean |gradient| reaching each layer, sigmoid stack against ReLU stack, log scale
+    (figure 7 × 3.2)."""
+    fig = canvas(fig, (7, 3.2), key="vanishing")
+    ax = axes(fig, (0.11, 0.15, 0.86, 0.76))
+    if not ax.get_xlabel():  # axes, ticks, grid and names: drawn once
+        ax.set_yscale("log")
+        ax.set(
+            xlabel=say("layer (1 = next to the data)"),
+            ylabel=say("mean |gradient|"),
+            xlim=(0.5, 15.5),
+            ylim=(1e-11, 10),
+            xticks=[1, 5, 10, 15],
+        )
+        powers = np.arange(-9, 1, 3)
+        ax.set_yticks(10.0**powers, [f"1e{p}" if p else "1" for p in powers])
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.grid(alpha=0.3)
+        # names in the empty corners, between gridlines: the ReLU curve stays near 1, sigmoid's falls
+        ax.text(1.3, 3.2, say("ReLU layers"), color=RELU_COLOR, ha="left", va="center")
+        ax.text(1.3, 1e-10, say("Sigmoid layers"), color=SIGMOID_COLOR, ha="left", va="center")
+    sig_line = part(ax, "sigmoid", lambda: dynamic(ax.plot([], [], "o-", color=SIGMOID_COLOR)[0]))
+    relu_line = part(ax, "relu", lambda: dynamic(ax.plot([], [], "s-", color=RELU_COLOR)[0]))
+    title = part(ax, "title", lambda: dynamic(ax.set_title("", y=1.0, pad=4)))
     layers = np.arange(1, depth + 1)
     sig, relu = stacked_gradients(depth, "sigmoid"), stacked_gradients(depth, "relu")
-    ax.semilogy(layers, sig, "o-", color=SIGMOID_COLOR)
-    ax.semilogy(layers, relu, "s-", color=RELU_COLOR)
-    ax.text(15.3, 3e-1, say("ReLU layers"), color=RELU_COLOR, ha="right", va="top")
-    ax.text(15.3, 3e-10, say("Sigmoid layers"), color=SIGMOID_COLOR, ha="right")
-    # short texts and few ticks with plain labels: every glyph is drawn again on each slider move
-    ax.set(
-        title=say("Gradient reaching each of {depth} layers", depth=depth),
-        xlabel=say("layer (1 = next to the data)"),
-        ylabel=say("mean |gradient|"),
-        xlim=(0.5, 15.5),
-        ylim=(1e-11, 10),
-        xticks=[1, 5, 10, 15],
+    sig_line.set_data(layers, sig)
+    relu_line.set_data(layers, relu)
+    title.set_text(say("Gradient reaching each of {depth} layers", depth=depth))
+    line = say(
+        "depth {depth}: mean |gradient| at layer 1 is {sigmoid:.2e} (sigmoid) vs {relu:.2e} (ReLU)",
+        depth=depth, sigmoid=sig[0], relu=relu[0],
+    )  # fmt: skip
+    describe(
+        fig, "vanishing", say("The mean |gradient| reaching each layer, on a log scale.") + " " + line + "."
     )
-    powers = np.arange(-9, 1, 3)
-    ax.set_yticks(10.0**powers, [f"1e{p}" if p else "1" for p in powers])
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.grid(alpha=0.3)
-    print(
-        say(
-            "depth {depth}: mean |gradient| at layer 1 is {sigmoid:.2e} (sigmoid) vs {relu:.2e} (ReLU)",
-            depth=depth,
-            sigmoid=sig[0],
-            relu=relu[0],
-        )
-    )
+    print(line)
     return fig
 
 
@@ -181,29 +191,29 @@ def relu_graph(x=1.0, dout=1.0):
 
 def update_relu(fig=None, x=1.0, dout=1.0):
     """Left: the ReLU curve with a dot at ``x``. Right: the relu node with x and y above its
-    arrows and the upstream gradient ``dout`` and what passes the switch below them."""
-    fig = canvas(fig, (8, 2.6))
+    arrows and the upstream gradient ``dout`` and what passes the switch below them (figure 8 × 2.6)."""
+    fig = canvas(fig, (8, 2.6), key="relu")
     g = relu_graph(x, dout)
     on = x > 0
-    left, right = fig.add_axes((0.07, 0.17, 0.33, 0.72)), fig.add_axes((0.44, 0.02, 0.55, 0.87))
-    xs = np.linspace(-3, 3, 121)
-    left.plot(xs, np.maximum(xs, 0), color=RELU_COLOR)
-    left.plot([x], [max(x, 0.0)], "o", color="black", ms=5)
-    left.set(title="y = ReLU(x)", xlabel="x", ylabel="y", xlim=(-3, 3), ylim=(-0.3, 3.2))
-    left.set(xticks=[-3, 0, 3], yticks=[0, 3])  # few ticks: each is drawn again on every slider move
-    draw(g, right, title=say("switch on: the gradient passes" if on else "switch off: the gradient stops"))
+    left = axes(fig, (0.07, 0.17, 0.33, 0.72))
+    if not left.get_xlabel():  # the curve and its axes: drawn once
+        xs = np.linspace(-3, 3, 121)
+        left.plot(xs, np.maximum(xs, 0), color=RELU_COLOR)
+        left.set(title="y = ReLU(x)", xlabel="x", ylabel="y", xlim=(-3, 3), ylim=(-0.3, 3.2))
+        left.set(xticks=[-3, -2, -1, 0, 1, 2, 3], yticks=[0, 1, 2, 3])
+        left.grid(alpha=0.3)
+    dot = part(left, "dot", lambda: dynamic(left.plot([], [], "o", color="black", ms=5)[0]))
+    dot.set_data([x], [max(x, 0.0)])
+    draw(g, axes(fig, (0.44, 0.02, 0.55, 0.87)),
+         title=say("switch on: the gradient passes" if on else "switch off: the gradient stops"))  # fmt: skip
     dx = float(g.grad("x"))
     switch = say("switch on" if on else "switch off")
     print(
         say(
             "x = {x:.2f} -> y = {y:.2f}; upstream {dout:.2f} -> dx = {dx:.2f} ({switch})",
-            x=x,
-            y=max(x, 0.0),
-            dout=dout,
-            dx=dx + 0.0,
-            switch=switch,
+            x=x, y=max(x, 0.0), dout=dout, dx=dx + 0.0, switch=switch,
         )
-    )
+    )  # fmt: skip
     return fig
 
 
@@ -217,9 +227,9 @@ def sigmoid_node_graph(x=1.0, dout=1.0):
 
 def sigmoid_node_figure(fig=None, x=1.0, dout=1.0):
     """A picture (no slider): the collapsed "sigmoid" node for ``x`` and upstream ``dout``."""
-    fig = canvas(fig, (4, 1.6))
+    fig = canvas(fig, (4, 1.6), key="sigmoid node")
     g = sigmoid_node_graph(x, dout)
-    draw(g, fig.add_axes((0.01, 0.01, 0.98, 0.85)), title=g.title)
+    draw(g, axes(fig, (0.01, 0.01, 0.98, 0.85)), title=g.title)
     return fig
 
 
@@ -229,20 +239,20 @@ def update_sigmoid(fig=None, x=1.0, dout=1.0, step=4):
     collapsed "sigmoid" node sends back: the same number, in one step."""
     step = int(step)
     if not 0 <= step <= 4:
-        raise ValueError(f"update_sigmoid: step must be in 0 .. 4, got {step}")
-    fig = canvas(fig, (8, 2.2))
+        raise ValueError(say("update_sigmoid: step must be in 0 .. 4, got {step}", step=step))
+    fig = canvas(fig, (8, 2.2), key="sigmoid")
     g = sigmoid_graph(float(x), float(dout))
     s = sigmoid_steps(x, dout, graph=g)
-    title = say("Sigmoid as four nodes: backward step {step} of 4", step=step)
-    draw(g, fig.add_axes((0.01, 0.15, 0.98, 0.77)), reveal=step + 1, title=title)
-    one = f"{s.collapsed + 0.0:+.4f}" if step == 4 else say("(after step 4)")
-    fig.text(
-        0.5,
-        0.05,
-        say('one "sigmoid" node sends back dL/dy · y(1 − y) = {value}', value=one),
-        ha="center",
-        color=GRAD_COLOR,
-    )
+    if step:
+        title = say("Sigmoid as four nodes: backward step {step} of 4", step=step)
+    else:
+        title = say("Sigmoid as four nodes: backward not started")
+    draw(g, axes(fig, (0.01, 0.15, 0.98, 0.77)), reveal=step + 1, title=title)
+    result = part(fig, "result", lambda: dynamic(fig.text(0.5, 0.05, "", ha="center", color=GRAD_COLOR)))
+    if step == 4:
+        result.set_text(say("what reaches x: dL/dy · y² · exp(−x) = {value}", value=f"{s.step4 + 0.0:+.4f}"))
+    else:
+        result.set_text(say("what reaches x: dL/dy · y² · exp(−x) = ? (known after step 4)"))
     print(say("x = {x:.2f}, y = {y:.4f}, upstream dL/dy = {dout:.2f}", x=x, y=s.y, dout=dout))
     rows = [
         ('"/"', "× (−y²)", s.step1),
@@ -254,5 +264,5 @@ def update_sigmoid(fig=None, x=1.0, dout=1.0, step=4):
         shown = f"{value + 0.0:+.4f}" if step >= k else say("(not yet)")
         print(say("step {k} {node} {rule} {value}", k=k, node=pad(node, 7), rule=pad(rule, 11), value=shown))
     if step == 4:
-        print(say('one "sigmoid" node: dL/dy · y(1 − y) = {value:+.4f}', value=s.collapsed + 0.0))
+        print(say("what reaches x: dL/dy · y² · exp(−x) = {value:+.4f}", value=s.step4 + 0.0))
     return fig

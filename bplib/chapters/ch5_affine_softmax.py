@@ -17,7 +17,7 @@ import numpy as np
 from ..layers import SoftmaxWithLoss
 from ..viz.draw import draw
 from ..viz.graph import fmt_shape
-from ..viz.sliders import canvas
+from ..viz.picture import axes, canvas, describe, dynamic, part
 from ..words import say
 from .book_graphs import affine_graph, softmax_with_loss_graph
 
@@ -29,40 +29,59 @@ def signed(v, decimals=3):
     return f"{round(float(v), decimals) + 0.0:+.{decimals}f}"
 
 
+BARS = ((-0.27, "y"), (0.0, "t"), (0.27, "y − t"))  # each bar's offset from its class, and name
+
+
+def _bars(ax, xs, name):
+    """Three bars of one colour whose heights change with the sliders."""
+    rects = ax.bar(xs, [0, 0, 0], width=0.25, color=CLASS_COLORS[name], label=name)
+    dynamic(*rects)
+    return rects
+
+
+def _score(ax, k):
+    """The score of class k, written under its name."""
+    return dynamic(ax.text(k, -0.09, "", transform=ax.get_xaxis_transform(), ha="center", va="top"))
+
+
 def update_softmax_loss(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3):
     """Softmax-with-Loss on three logits; ``true_class`` is 1, 2 or 3 (as the book's t1..t3).
 
     Per class: bars of y = softmax(a), the one-hot t and the gradient y − t sent back to
-    the logits; the logits under the class names; the loss in the title.
+    the logits; the logits under the class names; the loss in the title (figure 8 × 3).
     """
     if true_class not in (1, 2, 3):
-        raise ValueError(f"update_softmax_loss: true_class must be 1, 2 or 3, got {true_class!r}")
-    fig = canvas(fig, (8, 3))
+        raise ValueError(say("update_softmax_loss: true_class must be 1, 2 or 3, got {k!r}", k=true_class))
+    fig = canvas(fig, (8, 3), key="softmax loss")
     a = np.array([a1, a2, a3], dtype=float)
     layer = SoftmaxWithLoss()
     loss = layer.forward(a, true_class - 1)
     grad = layer.backward()  # N = 1, so this is y − t itself
     y, t = layer.y[0], layer.t[0]
     classes = np.arange(1, 4)
-    ax = fig.add_axes((0.1, 0.2, 0.88, 0.7))
-    for offset, (name, values) in zip((-0.27, 0.0, 0.27), (("y", y), ("t", t), ("y − t", grad)), strict=True):
-        ax.bar(classes + offset, values, width=0.25, color=CLASS_COLORS[name], label=name)
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set(
-        title=say("Softmax-with-Loss: true class {k}, loss L = {loss:.3f}", k=true_class, loss=loss),
-        xlabel=say("class k (its score a_k)"),
-        ylabel=say("probability / gradient"),
-        xlim=(0.5, 3.5),
-        ylim=(-1.1, 1.1),
-        yticks=[-1, 0, 1],  # few ticks and short labels: each is drawn again on every slider move
-    )
-    ax.set_xticks(
-        classes, [say("class {k} (a{k} = {a:.1f})", k=k, a=v) for k, v in zip(classes, a, strict=True)]
-    )
-    for x, name in zip((0.6, 0.75, 0.9), CLASS_COLORS, strict=True):  # a legend: cheaper to redraw
-        ax.text(x, -0.95, name, color=CLASS_COLORS[name], fontweight="bold")
-    ax.grid(alpha=0.3, axis="y")
-    for name, values in (("y    ", y), ("t    ", t), ("y - t", grad)):
+    ax = axes(fig, (0.1, 0.27, 0.88, 0.63))
+    if not ax.get_ylabel():  # axes, ticks, grid and the legend: drawn once
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set(ylabel=say("probability / gradient"), xlim=(0.5, 3.5), ylim=(-1.1, 1.1), yticks=[-1, 0, 1])
+        ax.set_xticks(classes, [say("class {k}", k=k) for k in classes])
+        ax.set_xlabel(say("class k (its score a_k)"), labelpad=16)  # room for the scores under the names
+        ax.grid(alpha=0.3, axis="y")
+        for x, name in zip((0.6, 0.75, 0.9), CLASS_COLORS, strict=True):  # a legend: cheaper to redraw
+            ax.text(x, -0.95, name, color=CLASS_COLORS[name], fontweight="bold")
+    bars = part(ax, "bars", lambda: [_bars(ax, classes + offset, name) for offset, name in BARS])
+    for rects, values in zip(bars, (y, t, grad), strict=True):
+        for rect, v in zip(rects, values, strict=True):
+            rect.set_height(v)
+    scores = part(ax, "scores", lambda: [_score(ax, k) for k in classes])
+    for text, k, v in zip(scores, classes, a, strict=True):
+        text.set_text(f"a{k} = {v:.1f}")
+    title = part(ax, "title", lambda: dynamic(ax.set_title("", y=1.0, pad=4)))
+    title.set_text(say("Softmax-with-Loss: true class {k}, loss L = {loss:.3f}", k=true_class, loss=loss))
+    rows = [(name, values) for name, values in (("y    ", y), ("t    ", t), ("y - t", grad))]
+    describe(fig, "bars", title.get_text() + ". " + "; ".join(
+        f"{name.strip()} = " + ", ".join(signed(v) for v in values) for name, values in rows
+    ) + ".")  # fmt: skip
+    for name, values in rows:
         print(f"{name} = " + "  ".join(signed(v) for v in values))
     print(say("loss  = {loss:.4f}", loss=loss))
     return fig
@@ -99,10 +118,10 @@ def update_affine_shapes(fig=None, N=4, input_size=2, output_size=3):
         raise ValueError(
             f"update_affine_shapes: sizes must be >= 1, got N={N}, input={input_size}, output={output_size}"
         )
-    fig = canvas(fig, (7, 2.4))
+    fig = canvas(fig, (7, 2.4), key="affine shapes")
     rng = np.random.default_rng(0)
     g = affine_graph(rng.standard_normal((n, d)), rng.standard_normal((d, m)), np.zeros(m))
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.87))
+    ax = axes(fig, (0.01, 0.01, 0.98, 0.87))
     draw(
         g,
         ax,
@@ -119,14 +138,14 @@ def softmax_graph_figure(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3, step=No
     as ``bplib.viz.draw.draw``'s ``reveal``; None: all of it). A picture for fixed values:
     with about 70 labels it takes too long to redraw on every slider move."""
     if true_class not in (1, 2, 3):
-        raise ValueError(f"softmax_graph_figure: true_class must be 1, 2 or 3, got {true_class!r}")
+        raise ValueError(say("softmax_graph_figure: true_class must be 1, 2 or 3, got {k!r}", k=true_class))
     g = softmax_with_loss_graph((a1, a2, a3), np.eye(3)[true_class - 1])
     n = g.n_steps
     shown = n if step is None else int(step)
     if not 0 <= shown <= n:
-        raise ValueError(f"softmax_graph_figure: step must be in 0 .. {n}, got {step!r}")
-    fig = canvas(fig, (12, 4.2))
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.91))
+        raise ValueError(say("softmax_graph_figure: step must be in 0 .. {n}, got {step!r}", n=n, step=step))
+    fig = canvas(fig, (12, 4.2), key="softmax graph")
+    ax = axes(fig, (0.01, 0.01, 0.98, 0.91))
     title = say(
         "Softmax-with-Loss, true class {k}: backward step {step} of {n}", k=true_class, step=shown, n=n
     )

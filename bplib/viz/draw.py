@@ -1,7 +1,13 @@
-"""Drawing a computational graph: automatic layout, values above the arrows, gradients below.
+"""Drawing a computational graph: laid out once, values above the arrows, gradients below.
 
-``graph_figure(g)`` draws a graph that has been run into a new figure; ``draw(g, ax)``
-into your own axes. See ``bplib.viz.graph`` for building graphs and the drawing options.
+``graph_figure(g)`` draws a graph that has been run into a new figure; ``draw(g, ax)`` into your own
+axes. See ``bplib.viz.graph`` for building graphs and the drawing options.
+
+A drawing is made once per *shape* of graph (its nodes, labels and arrows) and kept on its axes:
+drawing a graph of the same shape again (a slider moved) only changes the numbers, the red ring of
+the current step and the title, which are the drawing's dynamic artists (``bplib.viz.picture``).
+Where each number goes is decided when the drawing is made, from the room the layout leaves, not
+from the numbers, so a picture never jumps while a slider moves.
 """
 
 import math
@@ -11,9 +17,10 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.transforms import offset_copy
 
 from ..layers import AddLayer
+from ..words import say
 from .graph import GRAD_COLOR, fmt, fmt_shape
 from .nodes import SumLayer
-from .sliders import new_figure
+from .picture import axes, describe, dynamic, invalidate, new_figure
 
 VALUE_COLOR = "black"
 EDGE_COLOR = "0.35"
@@ -22,6 +29,8 @@ LEAF = 0.6  # an input's arrow starts this much less than a column gap left of i
 NAMES_STRETCH = 1.45  # columns are this much wider when arrows carry "t = 3" and "∂z/∂t = 6"
 RADIUS = 0.27  # of a node circle with a short label; longer labels get a bigger circle
 OUT = 1.3  # length of the output arrow
+ROOM = 8  # characters kept free for a number on an arrow ("-0.01832")
+PLACES = (0.5, 0.38, 0.62, 0.27, 0.73, 0.18, 0.82)  # where along an arrow its numbers may sit
 
 
 def radius(graph, name):
@@ -33,10 +42,13 @@ def radius(graph, name):
 def layout(graph, stretch=1.0):
     """{name: (x, y)} for every node, the output at y = 0; ``stretch`` widens the columns.
 
-    Op nodes stand in columns by depth. A node continues the row of its first computed
-    input (a "+" with several computed inputs sits between them); each input is a short
-    arrow starting left of its node, or below-left for a node's later inputs. Then any
-    node or input lying on an arrow or on another node is moved down a row."""
+    A graph built with ``positions`` is placed there. Otherwise op nodes stand in columns by
+    depth; a node continues the row of its first computed input (a "+" with several computed
+    inputs sits between them); each input is a short arrow starting left of its node, or
+    below-left for a node's later inputs. Then any node or input lying on an arrow or on another
+    node is moved down a row."""
+    if graph.positions is not None:
+        return {name: (x * stretch, y * stretch) for name, (x, y) in graph.positions.items()}
     order = graph.order()
     col_gap, row_gap = graph.spacing
     col_gap, row_gap = col_gap * stretch, row_gap * stretch  # longer labels (names=True) need room
@@ -140,135 +152,6 @@ _PLACES = {
 }
 
 
-def draw(graph, ax, reveal=None, labels="values", dims=None, names=False, title=None, fontsize=11):
-    """Draw a graph that has been run into ``ax``: op nodes as circles labelled with their
-    op, each arrow with its forward value above and its gradient (red) below; returns ax.
-
-    reveal: None shows every gradient; k shows the first k backward steps (0: none, 1: the
-        starting gradient on the output arrow, then one node per step, right to left, the
-        node of the last step outlined in red; ``graph.n_steps`` in all).
-    labels: "values", or "shapes" to write array shapes, a size listed in ``dims``
-        ({"N": 5}) written as its name.
-    names: write "t = 3" above and "∂z/∂t = 6" below the arrows of named nodes (∂L/∂t when
-        the backward pass started from something other than 1: the gradient of an outer L).
-    title: instead of ``graph.title``. A node feeding several nodes gets "Σ total" above it.
-    """
-    if graph._done is None:
-        raise RuntimeError("draw: run the graph first (g.run())")
-    if labels not in ("values", "shapes"):
-        raise ValueError(f"draw: labels must be 'values' or 'shapes', got {labels!r}")
-    n_steps = graph.n_steps
-    stepping = reveal is not None  # then the node of the last step shown is outlined
-    if reveal is None:
-        reveal = n_steps if graph._done == "backward" else 0
-    if not 0 <= reveal <= n_steps:
-        raise ValueError(f"draw: reveal={reveal} is outside 0 .. {n_steps}")
-    if reveal and graph._done != "backward":
-        raise RuntimeError("draw: reveal needs the backward pass (g.run())")
-    shown = set(graph.steps[: max(reveal - 1, 0)])  # op nodes whose input arrows show gradients
-    current = graph.steps[reveal - 2] if reveal >= 2 and stepping else None
-    out = graph.output
-    stretch = NAMES_STRETCH if names else 1.0
-    pos = layout(graph, stretch)
-    # d(out)/d(name) when the backward pass started from 1, else the gradient of an outer L
-    top = out if graph.dout is None or np.all(np.asarray(graph.dout) == 1) else "L"
-    fig = ax.figure
-
-    def text_of(name, value, grad=False):
-        body = fmt_shape(np.shape(value), dims) if labels == "shapes" else fmt(value)
-        if names and graph.nodes[name].named:
-            return f"∂{top}/∂{name} = {body}" if grad else f"{name} = {body}"
-        return body
-
-    offsets = {}
-
-    def label(xy, text, place, color):
-        ha, va, dx, dy = place
-        if (dx, dy) not in offsets:
-            offsets[dx, dy] = offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points")
-        ax.text(*xy, text, ha=ha, va=va, color=color, fontsize=fontsize - 1, transform=offsets[dx, dy])
-
-    def arrow(src, q, r_end, grad, show_grad):
-        (x0, y0), (x1, y1), r0 = pos[src], q, radius(graph, src)
-        d = math.hypot(x1 - x0, y1 - y0)
-        ux, uy = (x1 - x0) / d, (y1 - y0) / d
-        start, end = (x0 + r0 * ux, y0 + r0 * uy), (x1 - r_end * ux, y1 - r_end * uy)
-        ax.add_artist(
-            FancyArrowPatch(
-                start,
-                end,
-                arrowstyle="-|>",
-                mutation_scale=11,
-                lw=1.2,
-                color=EDGE_COLOR,
-                shrinkA=0,
-                shrinkB=0,
-                zorder=1,
-            )
-        )
-        mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-        above, below = _PLACES[_side(end[0] - start[0], end[1] - start[1])]
-        label(mid, text_of(src, graph.nodes[src].value), above, VALUE_COLOR)
-        if show_grad and grad is not None:
-            label(mid, text_of(src, grad, grad=True), below, GRAD_COLOR)
-
-    # arrows into op nodes, and the output arrow
-    ox, oy = pos[out]
-    out_end = (ox + radius(graph, out) + OUT * stretch, oy)
-    for src, dst, k in graph.edges():
-        arrow(src, pos[dst], radius(graph, dst), graph._edge_grads.get((dst, k)), dst in shown)
-    arrow(out, out_end, 0.0, graph.dout, reveal >= 1)
-    caption = graph.nodes[out].caption
-    if not (names and caption == out):  # "z = 9" on the arrow already says it
-        ax.text(out_end[0] + 0.08, oy, caption, ha="left", va="center", fontsize=fontsize)
-
-    # op nodes, input names, and the sums at forks
-    consumers = {}
-    for src, dst, _ in graph.edges():
-        consumers.setdefault(src, []).append(dst)
-    for name, (x, y) in pos.items():
-        node = graph.nodes[name]
-        if node.is_input:
-            if not (names and node.label == name):  # "x = 1" on the arrow already says it
-                ax.text(x - 0.07, y, node.label, ha="right", va="center", fontsize=fontsize)
-        else:
-            hot = name == current
-            ax.add_artist(
-                Circle(
-                    (x, y),
-                    radius(graph, name),
-                    fc="white",
-                    ec=GRAD_COLOR if hot else "black",
-                    lw=2.4 if hot else 1.3,
-                    zorder=3,
-                )
-            )
-            size = fontsize + 1 if len(node.label) <= 2 else fontsize - (1 if len(node.label) <= 4 else 2)
-            ax.text(x, y, node.label, ha="center", va="center", fontsize=size, zorder=4)
-        fork = consumers.get(name, [])
-        if len(fork) > 1 and all(c in shown for c in fork) and graph.grads.get(name) is not None:
-            total = "Σ " + text_of(name, graph.grads[name], grad=True)
-            small = fontsize - 2
-            ax.text(
-                x,
-                y + radius(graph, name) + 0.06,
-                total,
-                ha="center",
-                va="bottom",
-                color=GRAD_COLOR,
-                fontsize=small,
-            )
-
-    x0, x1, y0, y1 = _extent(graph, pos, stretch)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_axis_off()
-    # a fixed y skips matplotlib's search for tick labels above the axes (costly per draw)
-    ax.set_title(title if title is not None else graph.title, fontsize=fontsize + 1, y=1.0, pad=4)
-    return ax
-
-
 def _extent(graph, pos, stretch=1.0):
     """(x0, x1, y0, y1) that holds the whole drawing, labels included."""
     out = graph.output
@@ -286,10 +169,282 @@ def figsize_for(graph, scale=0.6, names=False):
     return (round(scale * (x1 - x0) + 0.3, 1), round(scale * (y1 - y0) + 0.6, 1))
 
 
+def shape_of(graph, labels="values", names=False, fontsize=11):
+    """What a drawing depends on besides the numbers: two graphs of the same shape share a drawing."""
+    nodes = tuple((n.name, n.label, n.inputs, n.is_input, n.caption, n.named) for n in graph.nodes.values())
+    positions = None if graph.positions is None else tuple(sorted(graph.positions.items()))
+    return (nodes, graph.output, graph.spacing, positions, labels, names, fontsize)
+
+
+class _Arrow:
+    """One arrow of the drawing: into input ``slot`` of ``dst`` (None: the output arrow)."""
+
+    def __init__(self, src, dst, slot, start, end):
+        self.src, self.dst, self.slot, self.start, self.end = src, dst, slot, start, end
+        self.value = self.grad = None  # their Text artists
+
+
+class GraphDrawing:
+    """The artists of one graph's drawing in ``ax``: static ones (circles, arrows, names) made here,
+    dynamic ones (numbers, sums at forks, the current step's ring, the title) changed by ``show``."""
+
+    def __init__(self, graph, ax, labels="values", names=False, fontsize=11):
+        self.shape, self.ax, self.fontsize = shape_of(graph, labels, names, fontsize), ax, fontsize
+        self.labels, self.names = labels, names
+        self.stretch = NAMES_STRETCH if names else 1.0
+        self.pos = pos = layout(graph, self.stretch)
+        out = graph.output
+        self.out_end = (pos[out][0] + radius(graph, out) + OUT * self.stretch, pos[out][1])
+        x0, x1, y0, y1 = _extent(graph, pos, self.stretch)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_axis_off()
+        self.arrows = [self._arrow(graph, src, dst, k) for src, dst, k in graph.edges()]
+        self.arrows.append(self._arrow(graph, out, None, None))
+        self._static_texts(graph)
+        self._place_numbers(graph)
+        consumers = {}
+        for src, dst, _ in graph.edges():
+            consumers.setdefault(src, []).append(dst)
+        self.forks = {name: dsts for name, dsts in consumers.items() if len(dsts) > 1}
+        self.sums = {
+            name: dynamic(
+                ax.text(*self._above(graph, name), "", ha="center", va="bottom", color=GRAD_COLOR,
+                        fontsize=fontsize - 2, zorder=5)
+            )
+            for name in self.forks
+        }  # fmt: skip
+        self.ring = dynamic(Circle((0, 0), 0.1, fc="none", ec=GRAD_COLOR, lw=2.4, zorder=4, visible=False))
+        ax.add_artist(self.ring)
+        self.title = dynamic(ax.set_title("", fontsize=fontsize + 1, y=1.0, pad=4))  # fixed y: no search
+
+    def _arrow(self, graph, src, dst, slot):
+        (x0, y0), r0 = self.pos[src], radius(graph, src)
+        (x1, y1), r1 = (self.pos[dst], radius(graph, dst)) if dst is not None else (self.out_end, 0.0)
+        d = math.hypot(x1 - x0, y1 - y0)
+        ux, uy = (x1 - x0) / d, (y1 - y0) / d
+        start, end = (x0 + r0 * ux, y0 + r0 * uy), (x1 - r1 * ux, y1 - r1 * uy)
+        self.ax.add_artist(
+            FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11, lw=1.2, color=EDGE_COLOR,
+                            shrinkA=0, shrinkB=0, zorder=1)
+        )  # fmt: skip
+        return _Arrow(src, dst, slot, start, end)
+
+    def _static_texts(self, graph):
+        """Node circles with their op, input names, and the output's words: made once."""
+        ax, fs = self.ax, self.fontsize
+        out = graph.output
+        caption = graph.nodes[out].caption
+        if not (self.names and caption == out):  # "z = 9" on the arrow already says it
+            ax.text(self.out_end[0] + 0.08, self.out_end[1], caption, ha="left", va="center", fontsize=fs)
+        for name, (x, y) in self.pos.items():
+            node = graph.nodes[name]
+            if node.is_input:
+                if not (self.names and node.label == name):  # "x = 1" on the arrow already says it
+                    ax.text(x - 0.07, y, node.label, ha="right", va="center", fontsize=fs)
+                continue
+            ax.add_artist(Circle((x, y), radius(graph, name), fc="white", ec="black", lw=1.3, zorder=3))
+            size = fs + 1 if len(node.label) <= 2 else fs - (1 if len(node.label) <= 4 else 2)
+            ax.text(x, y, node.label, ha="center", va="center", fontsize=size, zorder=4)
+
+    def _above(self, graph, name):
+        x, y = self.pos[name]
+        return x, y + radius(graph, name) + 0.06
+
+    def _place_numbers(self, graph):
+        """Put each arrow's two numbers where they cover no circle, arrow, name or other number,
+        judged with room for ``ROOM`` characters: the first free spot along the arrow."""
+        ax, fig = self.ax, self.ax.figure
+        unit = _pixels_per_unit(ax)
+        char = 0.6 * (self.fontsize - 1) * fig.dpi / 72 / unit  # a digit's width, in layout units
+        line = 1.25 * (self.fontsize - 1) * fig.dpi / 72 / unit
+        points = fig.dpi / 72 / unit
+        taken = [_circle_box(p, radius(graph, n)) for n, p in self.pos.items() if not graph.nodes[n].is_input]
+        taken += [_input_box(graph, n, p, char) for n, p in self.pos.items() if graph.nodes[n].is_input]
+        segments = [(a.start, a.end) for a in self.arrows]
+        offsets = {}
+        for arrow in self.arrows:
+            room = ROOM + (len(arrow.src) + 7 if self.names and graph.nodes[arrow.src].named else 0)
+            kind = _side(arrow.end[0] - arrow.start[0], arrow.end[1] - arrow.start[1])
+            best = None
+            for t in PLACES:
+                at = (arrow.start[0] + t * (arrow.end[0] - arrow.start[0]),
+                      arrow.start[1] + t * (arrow.end[1] - arrow.start[1]))  # fmt: skip
+                boxes = [_label_box(at, place, room * char, line, points) for place in _PLACES[kind]]
+                others = [s for s in segments if s != (arrow.start, arrow.end)]
+                clashes = sum(_overlaps(b, o) for b in boxes for o in taken) + sum(
+                    _crosses(b, p, q) for b in boxes for p, q in others
+                )
+                if best is None or clashes < best[0]:
+                    best = (clashes, at, boxes)
+                if clashes == 0:
+                    break
+            _, at, boxes = best
+            taken += boxes
+            texts = []
+            for place, color in zip(_PLACES[kind], (VALUE_COLOR, GRAD_COLOR), strict=True):
+                ha, va, dx, dy = place
+                if (dx, dy) not in offsets:
+                    offsets[dx, dy] = offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points")
+                texts.append(dynamic(ax.text(*at, "", ha=ha, va=va, color=color, fontsize=self.fontsize - 1,
+                                             transform=offsets[dx, dy], zorder=5)))  # fmt: skip
+            arrow.value, arrow.grad = texts
+
+    def show(self, graph, reveal, stepping, dims=None, title=None):
+        """Write ``graph``'s numbers: every value, and the gradients of the first ``reveal`` steps."""
+        shown = set(graph.steps[: max(reveal - 1, 0)])  # op nodes whose input arrows show gradients
+        current = graph.steps[reveal - 2] if reveal >= 2 and stepping else None
+        top = graph.output if graph.dout is None or np.all(np.asarray(graph.dout) == 1) else "L"
+
+        def text_of(name, value, grad=False):
+            body = fmt_shape(np.shape(value), dims) if self.labels == "shapes" else fmt(value)
+            if self.names and graph.nodes[name].named:
+                return f"∂{top}/∂{name} = {body}" if grad else f"{name} = {body}"
+            return body
+
+        for arrow in self.arrows:
+            arrow.value.set_text(text_of(arrow.src, graph.nodes[arrow.src].value))
+            if arrow.dst is None:
+                grad, visible = graph.dout, reveal >= 1
+            else:
+                grad, visible = graph._edge_grads.get((arrow.dst, arrow.slot)), arrow.dst in shown
+            arrow.grad.set_text(text_of(arrow.src, grad, grad=True) if visible and grad is not None else "")
+        for name, text in self.sums.items():
+            done = all(c in shown for c in self.forks[name]) and graph.grads.get(name) is not None
+            text.set_text("Σ " + text_of(name, graph.grads[name], grad=True) if done else "")
+        if current is not None:
+            self.ring.set_center(self.pos[current])
+            self.ring.set_radius(radius(graph, current))
+        self.ring.set_visible(current is not None)
+        self.title.set_text(title if title is not None else graph.title)
+
+
+def _pixels_per_unit(ax):
+    """Display pixels per layout unit, once the equal-aspect axes has shrunk to fit its limits."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    box = ax.get_position().transformed(ax.figure.transFigure)
+    return min(box.width / (x1 - x0), box.height / (y1 - y0))
+
+
+def _circle_box(p, r):
+    return (p[0] - r, p[0] + r, p[1] - r, p[1] + r)
+
+
+def _input_box(graph, name, p, char):
+    """The input's name, written right-aligned before the start of its arrow."""
+    width = 1.1 * char * len(graph.nodes[name].label)
+    return (p[0] - 0.07 - width, p[0] - 0.07, p[1] - 0.8 * char, p[1] + 0.8 * char)
+
+
+def _label_box(at, place, width, height, points):
+    """The box (in layout units) a label of ``width`` x ``height`` takes at ``at``, placed so;
+    ``points``: layout units per typographic point (a place's offsets are in points)."""
+    ha, va, dx, dy = place
+    x, y = at[0] + dx * points, at[1] + dy * points
+    left = {"left": x, "center": x - width / 2, "right": x - width}[ha]
+    bottom = {"bottom": y, "center": y - height / 2, "top": y - height}[va]
+    return (left, left + width, bottom, bottom + height)
+
+
+def draw(graph, ax, reveal=None, labels="values", dims=None, names=False, title=None, fontsize=11):
+    """Draw a graph that has been run into ``ax``: op nodes as circles labelled with their
+    op, each arrow with its forward value above and its gradient (red) below; returns ax.
+
+    reveal: None shows every gradient; k shows the first k backward steps (0: none, 1: the
+        starting gradient on the output arrow, then one node per step, right to left, the
+        node of the last step ringed in red; ``graph.n_steps`` in all).
+    labels: "values", or "shapes" to write array shapes, a size listed in ``dims``
+        ({"N": 5}) written as its name.
+    names: write "t = 3" above and "∂z/∂t = 6" below the arrows of named nodes (∂L/∂t when
+        the backward pass started from something other than 1: the gradient of an outer L).
+    title: instead of ``graph.title``. A node feeding several nodes gets "Σ total" above it.
+    The drawing is made once per shape of graph and axes; drawing again only changes the numbers.
+    """
+    if graph._done is None:
+        raise RuntimeError(say("draw: run the graph first (g.run())"))
+    if labels not in ("values", "shapes"):
+        raise ValueError(say("draw: labels must be 'values' or 'shapes', got {labels!r}", labels=labels))
+    n_steps = graph.n_steps
+    stepping = reveal is not None  # then the node of the last step shown is ringed
+    if reveal is None:
+        reveal = n_steps if graph._done == "backward" else 0
+    if not 0 <= reveal <= n_steps:
+        raise ValueError(say("draw: reveal={reveal} is outside 0 .. {n}", reveal=reveal, n=n_steps))
+    if reveal and graph._done != "backward":
+        raise RuntimeError(say("draw: reveal needs the backward pass (g.run())"))
+    drawing = getattr(ax, "_bplib_graph", None)
+    if drawing is None or drawing.shape != shape_of(graph, labels, names, fontsize):
+        ax.clear()
+        drawing = ax._bplib_graph = GraphDrawing(graph, ax, labels, names, fontsize)
+        invalidate(ax.figure)
+    drawing.show(graph, reveal, stepping, dims, title)
+    describe(ax.figure, ax, describe_graph(graph, reveal, labels, dims, title))
+    return ax
+
+
+def describe_graph(graph, reveal=None, labels="values", dims=None, title=None):
+    """The drawing in words: its title, each node's calculation with its numbers, and the gradients
+    that have reached the inputs (all of them, or those of the first ``reveal`` steps)."""
+
+    def number(v):
+        return fmt_shape(np.shape(v), dims) if labels == "shapes" else fmt(v)
+
+    def operand(name):
+        node = graph.nodes[name]
+        return f"{node.label} {number(node.value)}" if node.is_input else number(node.value)
+
+    steps = []
+    for name in graph.order():
+        node = graph.nodes[name]
+        if not node.is_input:
+            result = number(node.value)
+            if name == graph.output and node.caption:
+                result = f"{result} ({node.caption})"
+            steps.append(f"{_formula(node, [operand(s) for s in node.inputs])} = {result}")
+    words = [
+        say("{title}: {steps}.", title=title if title is not None else graph.title, steps="; ".join(steps))
+    ]
+    n_steps = graph.n_steps
+    reveal = (n_steps if graph._done == "backward" else 0) if reveal is None else reveal
+    if reveal >= 1 and graph._done == "backward":
+        shown = set(graph.steps[: max(reveal - 1, 0)])
+        reached = [
+            (graph.nodes[n].label, number(graph.grads[n]))
+            for n in graph.inputs
+            if graph.grads.get(n) is not None
+            and all(dst in shown for src, dst, _ in graph.edges() if src == n)
+        ]
+        start = number(graph.dout)
+        if reached:
+            grads = say(", ").join(say("{name} {grad}", name=a, grad=g) for a, g in reached)
+            words.append(say("Backward from {start}: the gradients at the inputs are {grads}.",
+                             start=start, grads=grads))  # fmt: skip
+        else:
+            words.append(say("Backward from {start}: step {k} of {n}, the inputs have no gradient yet.",
+                             start=start, k=reveal, n=n_steps))  # fmt: skip
+    return " ".join(words)
+
+
+def _formula(node, args):
+    """A node's calculation as text: "100 × 2", "exp(0.3)", "1/74.12", "3²", "sigmoid(1)"."""
+    label = node.label
+    if len(args) >= 2:
+        return f" {'·' if label == 'dot' else label} ".join(args)
+    if label[0] in "×+" and len(label) > 1:  # a constant inside the node: "×2", "+1", "×(−1)"
+        return f"{args[0]} {label[0]} {label[1:]}"
+    if label == "/":
+        return f"1/{args[0]}"
+    if label == "**2":
+        return f"({args[0]})²"
+    return f"{label}({args[0]})"
+
+
 def graph_figure(graph, fig=None, figsize=None, **draw_kwargs):
     """Draw ``graph`` into ``fig`` (a new small figure when None) and return the figure."""
     if fig is None:
         fig = new_figure(figsize or figsize_for(graph, names=draw_kwargs.get("names", False)))
     fig.set_layout_engine("none")  # constrained layout would measure every label: too slow for sliders
-    draw(graph, fig.add_axes((0.01, 0.01, 0.98, 0.88)), **draw_kwargs)
+    draw(graph, axes(fig, (0.01, 0.01, 0.98, 0.88)), **draw_kwargs)
     return fig

@@ -140,33 +140,59 @@ def _make_layer(op, n, const, name):
     if not isinstance(op, str):
         if callable(getattr(op, "forward", None)) and callable(getattr(op, "backward", None)):
             return op, type(op).__name__
-        raise ValueError(f"node {name!r}: op {op!r} is neither a known op nor a layer")
+        raise ValueError(say("node {name!r}: op {op!r} is neither a known op nor a layer", name=name, op=op))
     if op not in OPS:
-        raise ValueError(f"node {name!r}: unknown op {op!r}; known ops: {', '.join(OPS)}, or a layer object")
+        known = ", ".join(OPS)
+        raise ValueError(
+            say(
+                "node {name!r}: unknown op {op!r}; known ops: {known}, or a layer object",
+                name=name,
+                op=op,
+                known=known,
+            )
+        )
     if const is not None:
         if op not in ("×", "+") or n != 1:
-            raise ValueError(f"node {name!r}: const= needs op '×' or '+' and exactly one input")
+            raise ValueError(
+                say("node {name!r}: const= needs op '×' or '+' and exactly one input", name=name)
+            )
         layer = ScaleLayer(const) if op == "×" else ShiftLayer(const)
         return layer, _const_label(op, const)
     if op == "+":
         if n < 2:
-            raise ValueError(f"node {name!r}: op '+' takes two or more inputs (or one with const=), got {n}")
+            raise ValueError(
+                say(
+                    "node {name!r}: op '+' takes two or more inputs (or one with const=), got {n}",
+                    name=name,
+                    n=n,
+                )
+            )
         return (AddLayer() if n == 2 else SumLayer()), "+"
     cls, arity = OPS[op]
     if n != arity:
-        raise ValueError(f"node {name!r}: op {op!r} takes {arity} input(s), got {n}")
+        raise ValueError(
+            say(
+                "node {name!r}: op {op!r} takes {arity} input(s), got {n}", name=name, op=op, arity=arity, n=n
+            )
+        )
     return cls(), op
 
 
 def _check_input(name, value):
     if value is None:
-        raise ValueError(f"input {name!r} has no value; give it one: g.forward({name}=...)")
+        raise ValueError(say("input {name!r} has no value; give it one: g.forward({name}=...)", name=name))
     try:
         finite = np.all(np.isfinite(np.asarray(value, dtype=float)))
     except (TypeError, ValueError):
-        raise ValueError(f"input {name!r} must be a number or an array of numbers, got {value!r}") from None
+        raise ValueError(
+            say(
+                "input {name!r} must be a number or an array of numbers, got {value!r}",
+                name=name,
+                value=value,
+            )
+        ) from None
     if not finite:
-        raise ValueError(f"input {name!r} contains NaN or inf")
+        raise ValueError(say("input {name!r} contains NaN or inf", name=name))
 
 
 @dataclass
@@ -195,9 +221,10 @@ class Graph:
     backward order).
     """
 
-    def __init__(self, title=None, output=None, spacing=(1.9, 1.0)):
+    def __init__(self, title=None, output=None, spacing=(1.9, 1.0), positions=None):
         self.title, self._output = say("computational graph") if title is None else title, output
         self.spacing = spacing  # (between columns, between rows) in the drawing
+        self.positions = positions  # {name: (x, y)} for every node, or None: laid out automatically
         self.nodes = {}
         self.forward_passes = self.backward_passes = 0
         self._clear()
@@ -225,9 +252,9 @@ class Graph:
 
     def _check_new(self, name):
         if not isinstance(name, str) or not name:
-            raise ValueError(f"a node name must be a non-empty string, got {name!r}")
+            raise ValueError(say("a node name must be a non-empty string, got {name!r}", name=name))
         if name in self.nodes:
-            raise ValueError(f"node name {name!r} is used twice")
+            raise ValueError(say("node name {name!r} is used twice", name=name))
 
     def _clear(self):
         self._order = None
@@ -239,9 +266,9 @@ class Graph:
     def output(self):
         ops = [n.name for n in self.nodes.values() if not n.is_input]
         if not ops:
-            raise ValueError("the graph has no op nodes")
+            raise ValueError(say("the graph has no op nodes"))
         if self._output is not None and self._output not in self.nodes:
-            raise ValueError(f"the output {self._output!r} is not in the graph")
+            raise ValueError(say("the output {out!r} is not in the graph", out=self._output))
         return self._output or ops[-1]
 
     @property
@@ -258,7 +285,13 @@ class Graph:
         for node in self.nodes.values():
             for src in node.inputs:
                 if src not in self.nodes:
-                    raise ValueError(f"node {node.name!r} takes input {src!r}, which is not in the graph")
+                    raise ValueError(
+                        say(
+                            "node {name!r} takes input {src!r}, which is not in the graph",
+                            name=node.name,
+                            src=src,
+                        )
+                    )
         order, state = [], {}  # state: 1 while on the DFS path, 2 when finished
 
         def visit(name, path):
@@ -266,7 +299,7 @@ class Graph:
                 return
             if state.get(name) == 1:
                 cycle = path[path.index(name) :] + [name]
-                raise ValueError("the graph has a cycle: " + " → ".join(cycle))
+                raise ValueError(say("the graph has a cycle: {cycle}", cycle=" → ".join(cycle)))
             state[name] = 1
             for src in self.nodes[name].inputs:
                 visit(src, path + [name])
@@ -284,7 +317,7 @@ class Graph:
                 stack.extend(self.nodes[name].inputs)
         for name in order:
             if name not in needed:
-                raise ValueError(f"node {name!r} does not lead to the output {out!r}")
+                raise ValueError(say("node {name!r} does not lead to the output {out!r}", name=name, out=out))
         return order
 
     def edges(self):
@@ -306,7 +339,13 @@ class Graph:
         """Give inputs new values (by name); the results so far are cleared."""
         for name, value in values.items():
             if name not in self.nodes or not self.nodes[name].is_input:
-                raise ValueError(f"{name!r} is not an input of the graph; the inputs are {self.inputs}")
+                raise ValueError(
+                    say(
+                        "{name!r} is not an input of the graph; the inputs are {inputs}",
+                        name=name,
+                        inputs=self.inputs,
+                    )
+                )
             self.nodes[name].value = value
         self._done = None
         return self
@@ -327,7 +366,9 @@ class Graph:
             try:
                 node.value = node.layer.forward(*args)
             except (ValueError, TypeError) as err:
-                raise ValueError(f"node {name!r} ({node.label}): {err}") from None
+                raise ValueError(
+                    say("node {name!r} ({label}): {err}", name=name, label=node.label, err=err)
+                ) from None
         self._done, self.grads, self._edge_grads = "forward", {}, {}
         return self.nodes[self.output].value
 
@@ -353,11 +394,16 @@ class Graph:
 
     def _check_dout(self, dout):
         if self._done is None:
-            raise RuntimeError("Graph.backward called before forward")
+            raise RuntimeError(say("Graph.backward called before forward"))
         shape = np.shape(self.nodes[self.output].value)
         if np.shape(dout) != shape:
             raise ValueError(
-                f"backward: dout has shape {np.shape(dout)}, the output {self.output!r} has shape {shape}"
+                say(
+                    "backward: dout has shape {got}, the output {out!r} has shape {shape}",
+                    got=np.shape(dout),
+                    out=self.output,
+                    shape=shape,
+                )
             )
 
     def run(self, dout=1.0, **values):
@@ -384,9 +430,13 @@ class Graph:
 
     def _need(self, name, stage):
         if name not in self.nodes:
-            raise ValueError(f"no node {name!r}; the nodes are {list(self.nodes)}")
-        if self._done is None or (stage == "backward" and self._done != "backward"):
-            raise RuntimeError(f"run {stage} first (g.run())")
+            raise ValueError(
+                say("no node {name!r}; the nodes are {nodes}", name=name, nodes=list(self.nodes))
+            )
+        if self._done is None:
+            raise RuntimeError(say("run the graph first (g.run())"))
+        if stage == "backward" and self._done != "backward":
+            raise RuntimeError(say("run the backward pass first (g.run())"))
 
     def numerical_gradients(self, h=1e-4):
         """Central-difference estimates of the gradient of sum(output · dout) for every input:
@@ -427,7 +477,7 @@ class Graph:
         0 is 'not started'."""
         self._need(self.output, "backward")
         if not 0 <= k <= self.n_steps:
-            raise ValueError(f"step {k} is outside 0 .. {self.n_steps}")
+            raise ValueError(say("step {k} is outside 0 .. {n}", k=k, n=self.n_steps))
         out = self.output
         if k == 0:
             return say("forward pass done; backward not started")

@@ -1,55 +1,57 @@
-"""A slider kit: sliders for named inputs that redraw one reused figure.
+"""A slider kit: sliders for named inputs that redraw one reused picture.
 
-The picture is made by a plain *update function* ``update(fig=None, **values)``
-that draws into ``fig`` (a fresh figure when None) and returns it. A notebook
-calls the same function once with fixed values in a checked cell; ``sliders``
-wires it to widgets for the learner.
+The picture is made by a plain *update function* ``update(fig=None, **values)`` that draws into
+``fig`` (a fresh figure when None) and returns it; what it prints appears under the sliders. A
+notebook calls the same function once with fixed values in a checked cell; ``sliders`` wires it
+to widgets for the learner::
+
+    sliders(update_apple, figsize=(6.4, 2.4), price=(50, 300, 10, 100), count=(0, 10, 1, 2))
+
+Each slider is labelled with words for its name (``LABELS``), in the language in use. A move
+calls ``render``: the update function changes only what moved in the picture
+(``bplib.viz.picture``), and the new PNG replaces the old one in place.
 """
 
-import base64
 import contextlib
+import html
 import io
 
 import ipywidgets as widgets
-from IPython import get_ipython
-from IPython.core.pylabtools import select_figure_formats
-from IPython.display import Image, display
-from matplotlib.figure import Figure
 
 from ..words import say
+from .picture import canvas, clear_figure, full_png, new_figure, png  # noqa: F401  (bplib.viz.sliders.png etc.)
+
+# The words on each slider of the course, by the name of the update function's argument.
+LABELS = {
+    "slope": "slope",
+    "price": "apple price",
+    "count": "apple count",
+    "tax": "tax",
+    "apple": "apple price",
+    "apple_num": "apple count",
+    "orange": "orange price",
+    "orange_num": "orange count",
+    "upstream": "upstream gradient",
+    "dout": "upstream gradient",
+    "step": "backward step",
+    "x": "x",
+    "y": "y",
+    "depth": "layers",
+    "N": "batch size N",
+    "input_size": "input size",
+    "output_size": "output size",
+    "a1": "score a1",
+    "a2": "score a2",
+    "a3": "score a3",
+    "true_class": "true class",
+}
+STYLE = {"description_width": "initial"}  # the whole label, never cut to "appl..."
 
 
-def _show_figures_as_png():
-    """In a Jupyter kernel, display any Figure (also ones pyplot does not know) as PNG."""
-    shell = get_ipython()
-    if shell is not None and hasattr(shell, "kernel"):
-        select_figure_formats(shell, {"png"})
-
-
-_show_figures_as_png()
-
-
-def new_figure(figsize=(7, 3.2), dpi=80):
-    """A matplotlib Figure not registered with pyplot: nothing piles up, nothing leaks."""
-    return Figure(figsize=figsize, dpi=dpi, layout="constrained")
-
-
-def clear_figure(fig):
-    """Empty ``fig`` for redrawing. Removing the axes first is cheaper than letting
-    ``fig.clear()`` tidy each one up (about 5 ms per axes)."""
-    for ax in list(fig.axes):
-        fig.delaxes(ax)
-    fig.clear()
-
-
-def canvas(fig=None, figsize=(7, 3.2)):
-    """``fig`` emptied (a new figure when None) for axes placed at fixed positions
-    (``fig.add_axes``): constrained layout would measure every label on every slider
-    move, which is too slow for a live picture."""
-    fig = new_figure(figsize) if fig is None else fig
-    clear_figure(fig)
-    fig.set_layout_engine("none")
-    return fig
+def label(name):
+    """The words on the slider for ``name``: from ``LABELS`` in the language in use; a name of
+    your own is shown as it is."""
+    return say(LABELS[name]) if name in LABELS else name
 
 
 def slider(spec, name):
@@ -57,77 +59,91 @@ def slider(spec, name):
     are ints); a list of options -> Dropdown; a bool -> Checkbox; a widget is kept."""
     if isinstance(spec, widgets.Widget):
         return spec
+    words = label(name)
     if isinstance(spec, bool):
-        return widgets.Checkbox(value=spec, description=name)
+        return widgets.Checkbox(value=spec, description=words, style=STYLE)
     if isinstance(spec, list):
-        return widgets.Dropdown(options=spec, value=spec[0], description=name)
+        return widgets.Dropdown(options=spec, value=spec[0], description=words, style=STYLE)
     if not (isinstance(spec, tuple) and len(spec) == 4):
-        raise ValueError(f"slider {name!r}: expected (min, max, step, value), a list or a bool, got {spec!r}")
+        raise ValueError(
+            say("slider {name!r}: expected (min, max, step, value), a list or a bool, got {spec!r}",
+                name=name, spec=spec)
+        )  # fmt: skip
     lo, hi, step, value = spec
     if not lo <= value <= hi:
-        raise ValueError(f"slider {name!r}: start value {value} is outside [{lo}, {hi}]")
+        raise ValueError(
+            say(
+                "slider {name!r}: start value {value} is outside [{lo}, {hi}]",
+                name=name,
+                value=value,
+                lo=lo,
+                hi=hi,
+            )
+        )
     kind = widgets.IntSlider if all(isinstance(v, int) for v in spec) else widgets.FloatSlider
-    return kind(min=lo, max=hi, step=step, value=value, description=name, continuous_update=True)
+    return kind(
+        min=lo, max=hi, step=step, value=value, description=words, style=STYLE, continuous_update=True
+    )
+
+
+def render(update, fig, values):
+    """One slider move: ``update(fig=fig, **values)``, then its picture as PNG bytes and what it
+    printed. A position the update function refuses (ValueError) gives no picture (None) and its
+    message in the language in use."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        try:
+            return png(update(fig=fig, **values)), printed.getvalue()
+        except ValueError as error:
+            return None, printed.getvalue() + say("Cannot draw this: {error}", error=error)
 
 
 def sliders(update, figsize=(7, 3.2), **specs):
-    """Build one slider per keyword and redraw ``update``'s figure on every change.
+    """Build one slider per keyword and redraw ``update``'s picture on every change.
 
     Example: ``sliders(update_apple, price=(50, 200, 10, 100), count=(0, 5, 1, 2))``.
-    Returns the widget box (the notebook cell displays it).
+    Returns the widget box (the notebook cell displays it): the sliders, what the update function
+    printed, and its picture.
     """
     controls = {name: slider(spec, name) for name, spec in specs.items()}
     fig = new_figure(figsize)
-    out = widgets.Output()
+    image, text = widgets.Image(format="png"), widgets.HTML()
 
     def redraw(_change=None):
-        values = {name: w.value for name, w in controls.items()}
-        with out:
-            out.clear_output(wait=True)  # wait: the old picture stays until the new one arrives
-            clear_figure(fig)
-            display(Image(data=png(update(fig=fig, **values))))
+        picture, printed = render(update, fig, {name: w.value for name, w in controls.items()})
+        shown = f"<pre>{html.escape(printed.rstrip())}</pre>" if printed.strip() else ""
+        if text.value != shown:  # an unchanged widget sends nothing to the browser
+            text.value = shown
+        if picture is not None:
+            image.value = picture  # the picture is replaced in place: no flicker, one message
 
     for w in controls.values():
         w.observe(redraw, names="value")
-    _first_picture(out, update, fig, {name: w.value for name, w in controls.items()})
-    return widgets.VBox([widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), out])
-
-
-def _first_picture(out, update, fig, values):
-    """Put the first picture into ``out`` as widget state instead of capturing it while the cell
-    runs: nbclient (Voilà, nbconvert) answers captured output on the shell channel and can then
-    miss the cell's reply and wait forever (jupyter/nbclient#312)."""
-    printed, warned = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(warned):
-        result = update(fig=fig, **values)
-    if get_ipython() is None:  # plain Python: no front end shows the widget anyway
-        return
-    data = {"image/png": base64.b64encode(png(result)).decode("ascii"), "text/plain": repr(result)}
-    streams = [
-        {"output_type": "stream", "name": name, "text": text.getvalue()}
-        for name, text in [("stdout", printed), ("stderr", warned)]
-        if text.getvalue()
-    ]
-    out.outputs = (*streams, {"output_type": "display_data", "data": data, "metadata": {}})
-
-
-def png(fig):
-    """The figure as PNG bytes, drawn once. (Jupyter's own display trims the margins with
-    ``bbox_inches="tight"``, which draws the figure twice; slider figures have fixed layouts.)"""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    redraw()
+    return widgets.VBox(
+        [widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), text, image]
+    )
 
 
 def update_demo(fig=None, slope=1.0):
-    """The start-here picture: the line y = slope * x. Prints the slope it drew."""
+    """The start-here picture: the line y = slope * x (figure 5 × 2.6). Prints the slope it drew."""
     import numpy as np
 
-    fig = fig or new_figure((5, 2.6))
-    ax = fig.add_subplot()
+    from .picture import axes, describe, dynamic, part
+
+    fig = canvas(fig, (5, 2.6), key="demo")
+    ax = axes(fig, (0.13, 0.2, 0.82, 0.68))
+    line = part(ax, "line", lambda: dynamic(ax.plot([], [], color="tab:blue")[0]))
+    title = part(ax, "title", lambda: dynamic(ax.set_title("", y=1.0, pad=4)))
+    if not ax.get_xlabel():  # the axes are drawn once
+        ax.set(xlim=(-2, 2), ylim=(-6, 6), xlabel="x", ylabel="y")
+        ax.grid(alpha=0.3)
     x = np.linspace(-2, 2, 21)
-    ax.plot(x, slope * x, color="tab:blue")
-    ax.set(xlim=(-2, 2), ylim=(-6, 6), xlabel="x", ylabel="y", title=f"y = {slope:.1f} · x")
-    ax.grid(alpha=0.3)
-    print(say("slope = {slope}: at x = 2 the line is at y = {y}", slope=f"{slope:.1f}", y=f"{2 * slope:.1f}"))
+    line.set_data(x, slope * x)
+    title.set_text(f"y = {slope:.1f} · x")
+    line_words = say(
+        "slope = {slope}: at x = 2 the line is at y = {y}", slope=f"{slope:.1f}", y=f"{2 * slope:.1f}"
+    )
+    describe(fig, "line", say("The line y = {slope} · x.", slope=f"{slope:.1f}") + " " + line_words + ".")
+    print(line_words)
     return fig

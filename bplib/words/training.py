@@ -25,19 +25,15 @@ ZH = {
     "x = {x:.2f} -> y = {y:.2f}; upstream {dout:.2f} -> dx = {dx:.2f} ({switch})": "x = {x:.2f} -> y = {y:.2f}；上游 {dout:.2f} -> dx = {dx:.2f}（{switch}）",
     'The same, as one "sigmoid" node': "同样的计算，集约为一个“sigmoid”节点",
     "Sigmoid as four nodes: backward step {step} of 4": "展开成四个节点的 sigmoid：反向传播第 {step} 步（共 4 步）",
-    "(after step 4)": "（第 4 步之后）",
-    'one "sigmoid" node sends back dL/dy · y(1 − y) = {value}': "一个“sigmoid”节点传回 dL/dy · y(1 − y) = {value}",
     "x = {x:.2f}, y = {y:.4f}, upstream dL/dy = {dout:.2f}": "x = {x:.2f}，y = {y:.4f}，上游传来 dL/dy = {dout:.2f}",
     # one row per backward step; node and rule come padded to 7 and 11 columns
     "step {k} {node} {rule} {value}": "第 {k} 步 {node} {rule} {value}",
     "passes on": "原样传递",
     "(not yet)": "（还没到这一步）",
-    'one "sigmoid" node: dL/dy · y(1 − y) = {value:+.4f}': "一个“sigmoid”节点：dL/dy · y(1 − y) = {value:+.4f}",
     # --- chapter 5: Affine and Softmax-with-Loss (bplib/chapters/ch5_affine_softmax.py) ---
     "Softmax-with-Loss: true class {k}, loss L = {loss:.3f}": "Softmax-with-Loss：正确类别 {k}，损失 L = {loss:.3f}",
     "class k (its score a_k)": "类别 k（其得分为 a_k）",
     "probability / gradient": "概率 / 梯度",
-    "class {k} (a{k} = {a:.1f})": "类别 {k}（a{k} = {a:.1f}）",
     "loss  = {loss:.4f}": "损失  = {loss:.4f}",
     # the four lines of affine_shape_lines: each language pads its words to keep the columns
     "forward   Y = X·W + B   {x}·{w} + {b} -> {y}": "正向传播  Y = X·W + B   {x}·{w} + {b} -> {y}",
@@ -121,4 +117,7 @@ ZH = {
     "loss": "损失",
     "mini-batch loss": "mini-batch 的损失",
     "accuracy": "准确率",
+    # --- check_layer's table (bplib/gradcheck.py); its problems are in errors.py ---
+    "checked": "检查项",
+    "forward": "正向传播",
 }

@@ -1,0 +1,120 @@
+"""Pictures that keep up with the hand draw what a full redraw draws.
+
+A slider move changes only what moved in a picture that is kept between moves, and pastes texts it
+has drawn before (``bplib.viz.picture``). Here every update function of the course is moved through
+its slider positions, the ends included and back again (so that pasted texts are used), in both
+languages, and each picture is compared, pixel for pixel, with the same picture drawn from scratch
+in a new figure.
+"""
+
+import contextlib
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bplib.chapters import ch1_3_graphs as ch123
+from bplib.chapters import ch4_activations as ch4
+from bplib.chapters import ch5_affine_softmax as ch5
+from bplib.viz import sliders
+from bplib.viz.picture import full_png, png
+
+# update function -> slider positions to move through: the ends of every slider, and back
+MOVES = {
+    sliders.update_demo: [dict(slope=s) for s in (1.0, -3.0, 3.0, 0.0, 1.0)],
+    ch123.update_apple: [
+        dict(price=100, count=2, tax=1.1),
+        dict(price=50, count=0, tax=1.0),
+        dict(price=300, count=10, tax=1.3),
+        dict(price=100, count=2, tax=1.1),
+    ],
+    ch123.update_chain: [dict(x=1.0, y=2.0), dict(x=-3.0, y=-3.0), dict(x=3.0, y=3.0), dict(x=1.0, y=2.0)],
+    ch123.update_chain_steps: [dict(step=s) for s in (0, 1, 2, 3, 0)],
+    ch123.update_nodes: [
+        dict(x=10.0, y=5.0, upstream=1.3),
+        dict(x=10.0, y=5.0, upstream=-2.0),
+        dict(x=10.0, y=5.0, upstream=2.0),
+        dict(x=10.0, y=5.0, upstream=1.3),
+    ],
+    ch123.update_apple_steps: [dict(step=s) for s in (0, 3, 1, 2, 0)],
+    ch123.update_apple_orange_steps: [dict(step=s) for s in (0, 5, 2, 3, 0)],
+    ch123.update_apple_orange: [
+        dict(),
+        dict(apple=50, apple_num=0, orange=50, orange_num=0, tax=1.0, upstream=-2.0),
+        dict(apple=300, apple_num=10, orange=300, orange_num=10, tax=1.3, upstream=2.0),
+        dict(),
+    ],
+    ch4.update_relu: [
+        dict(x=1.0, dout=1.5),
+        dict(x=-3.0, dout=-2.0),
+        dict(x=3.0, dout=2.0),
+        dict(x=1.0, dout=1.5),
+    ],
+    ch4.update_sigmoid: [
+        dict(x=1.0, dout=1.0, step=4),
+        dict(x=-5.0, dout=-2.0, step=0),
+        dict(x=5.0, dout=2.0, step=2),
+        dict(x=1.0, dout=1.0, step=4),
+    ],
+    ch4.update_vanishing: [dict(depth=d) for d in (5, 1, 15, 5)],
+    ch5.update_affine_shapes: [
+        dict(N=4, input_size=2, output_size=3),
+        dict(N=1, input_size=1, output_size=1),
+        dict(N=10, input_size=8, output_size=8),
+        dict(N=4, input_size=2, output_size=3),
+    ],
+    ch5.update_softmax_loss: [
+        dict(a1=0.3, a2=2.9, a3=4.0, true_class=3),
+        dict(a1=-10.0, a2=-10.0, a3=-10.0, true_class=1),
+        dict(a1=10.0, a2=10.0, a3=10.0, true_class=3),
+        dict(a1=0.3, a2=2.9, a3=4.0, true_class=3),
+    ],
+}
+
+
+def pixels(png_bytes):
+    return np.asarray(Image.open(io.BytesIO(png_bytes)).convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("update", MOVES, ids=lambda f: f.__name__)
+def test_a_moved_picture_equals_the_picture_drawn_from_scratch(update, language, request):
+    if language == "zh":
+        request.getfixturevalue("chinese")
+    fig = None
+    with contextlib.redirect_stdout(io.StringIO()):
+        for values in MOVES[update]:
+            fig = update(fig=fig, **values)
+            moved = pixels(png(fig))
+            fresh = pixels(full_png(update(**values)))
+            assert moved.shape == fresh.shape, values
+            differ = np.abs(moved - fresh).max(axis=2) > 0
+            assert not differ.any(), f"{update.__name__}{values}: {differ.sum()} pixels differ"
+
+
+def test_a_move_redraws_only_the_dynamic_artists():
+    """After the first picture, a move draws from the cached background: the static artists are
+    not drawn again (matplotlib's canvas.draw is not called)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    calls = []
+    with contextlib.redirect_stdout(io.StringIO()):
+        fig = ch123.update_apple_orange()
+        png(fig)
+        original = FigureCanvasAgg.draw
+        FigureCanvasAgg.draw = lambda canvas: (calls.append(1), original(canvas))[1]
+        try:
+            for apple in (110, 120, 130):
+                png(ch123.update_apple_orange(fig=fig, apple=apple))
+        finally:
+            FigureCanvasAgg.draw = original
+    assert calls == []
+
+
+def test_a_new_shape_clears_the_picture():
+    """Another update function drawing into the same figure starts from an empty figure."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        fig = ch123.update_apple()
+        fig = ch4.update_vanishing(fig=fig)
+    assert len(fig.axes) == 1 and fig.key == "vanishing"
