@@ -9,12 +9,16 @@ import contextlib
 import gzip
 import hashlib
 import io
+import json
 import logging
+import mmap
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +109,16 @@ def mirror(tmp_path_factory):
         proc.kill()
         proc.wait()
         proc.stdout.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def user_cache(tmp_path_factory):
+    """The user's cache folder (where a cache of the read-only shared files goes) in a temporary
+    folder for these tests, instead of ~/.cache/bplib."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(data, "_user_cache", lambda spec: folder / spec.folder)
+        yield folder
 
 
 def sha256(path):
@@ -344,26 +358,73 @@ def test_raw_load_is_uint8_images_with_one_hot_labels(default_load, raw_load):
     assert xr[0, 0, 5, 12:16].tolist() == [3, 18, 18, 18]  # first image, row 5: where the 5 begins
 
 
-def test_every_combination_of_options(tmp_path, monkeypatch):
-    """normalize x flatten x one_hot_label, on small made-up splits (no 60000-image parses)."""
-    rng = np.random.default_rng(0)
-    made = {}
+def idx_gz(path, array):
+    """``array`` (uint8) written as a gzipped IDX file, the format of the MNIST files."""
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    return write_gz(path, header + array.tobytes())
 
-    def fake_read_split(files, split, title):
+
+@dataclass
+class Fake:
+    folder: Path  # the four .gz files
+    user_cache: Path  # stands in for ~/.cache/bplib/mnist
+    splits: dict  # split -> (images (n, 28, 28) uint8, labels (n,)), as written
+
+    @property
+    def cache(self):
+        return data.cache_path(self.folder)
+
+    def normalised(self, split):
+        return self.splits[split][0].reshape(-1, 784) / np.float32(255)
+
+
+@pytest.fixture
+def fake(tmp_path, monkeypatch):
+    """Small made-up MNIST files (6 training and 4 test images) standing in for the real ones:
+    fetch_mnist returns them, and the user's cache folder is under tmp_path."""
+    rng = np.random.default_rng(0)
+    made = Fake(tmp_path / "gz", tmp_path / "user-cache" / "mnist", {})
+    made.folder.mkdir()
+    files, splits = {}, {}
+    for split, (images_file, labels_file, _) in data._SPLITS.items():
         n = 6 if split == "train" else 4
         images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
         images[0, 0, :2] = [0, 255]
-        made[split] = (images, np.arange(n, dtype=np.uint8) % 10)
-        return made[split]
+        labels = (np.arange(n, dtype=np.uint8) + 3) % 10
+        files[images_file] = idx_gz(made.folder / images_file, images)
+        files[labels_file] = idx_gz(made.folder / labels_file, labels)
+        made.splits[split], splits[split] = (images, labels), (images_file, labels_file, n)
+    monkeypatch.setattr(data, "_SPLITS", splits)
+    monkeypatch.setattr(data, "fetch_mnist", lambda *args, **kwargs: dict(files))
+    monkeypatch.setattr(data, "_user_cache", lambda spec: made.user_cache)
+    return made
 
-    monkeypatch.setattr(data, "fetch_mnist", lambda *args, **kwargs: {})
-    monkeypatch.setattr(data, "_read_split", fake_read_split)
+
+def no_cache_can_be_written(monkeypatch):
+    monkeypatch.setattr(data, "_may_write", lambda folder: False)
+
+
+@contextlib.contextmanager
+def read_only(folder):
+    """chmod a-w, which bplib honours even when run as root (who could still write there)."""
+    folder.chmod(0o555)
+    try:
+        yield
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("route", ["cache", "memory"])
+def test_every_combination_of_options(fake, monkeypatch, route):
+    """normalize x flatten x one_hot_label, on small made-up files, from the cache and in memory."""
+    if route == "memory":
+        no_cache_can_be_written(monkeypatch)
     for normalize in (True, False):
         for flatten in (True, False):
             for one_hot in (True, False):
                 loaded = load_mnist(normalize, flatten, one_hot)
                 for split, (x, t) in zip(("train", "test"), loaded, strict=True):
-                    images, labels = made[split]
+                    images, labels = fake.splits[split]
                     n = len(labels)
                     assert x.shape == ((n, 784) if flatten else (n, 1, 28, 28))
                     if normalize:
@@ -373,12 +434,151 @@ def test_every_combination_of_options(tmp_path, monkeypatch):
                         )
                     else:
                         assert x.dtype == np.uint8 and np.array_equal(x.reshape(n, 28, 28), images)
-                    assert x.flags.writeable and not np.shares_memory(x, images)  # a fresh array
+                    assert x.flags.writeable and x.flags.c_contiguous
                     if one_hot:
                         assert t.dtype == np.float64 and t.shape == (n, 10)  # the book's dtype
                         assert np.array_equal(t, np.eye(10)[labels])
                     else:
                         assert t.dtype == np.int64 and t.tolist() == labels.tolist()
+    assert fake.cache.is_file() == (route == "cache")
+
+
+@pytest.mark.parametrize("route", ["cache", "memory"])
+def test_a_write_into_a_returned_array_reaches_nothing_else(fake, monkeypatch, route):
+    if route == "memory":
+        no_cache_can_be_written(monkeypatch)
+    (x, t), _ = load_mnist()
+    before = fake.cache.read_bytes() if route == "cache" else None
+    x[0] = 0.5  # the learner's own copy of these pages
+    x *= 2
+    t[:] = 9
+    (x2, t2), _ = load_mnist()  # another call: untouched
+    assert np.array_equal(x2, fake.normalised("train")) and t2.tolist() == fake.splits["train"][1].tolist()
+    assert x[0, 0] == 1.0 and not np.shares_memory(x, x2) and not np.shares_memory(t, t2)
+    if route == "cache":
+        assert fake.cache.read_bytes() == before  # the file never changes
+
+
+def test_the_cache_is_made_once_next_to_the_files_and_then_reused(fake, monkeypatch):
+    load_mnist()
+    made = fake.cache.stat()
+    assert fake.cache.name.startswith("mnist-v1-") and oct(made.st_mode & 0o777) == "0o644"
+    assert not fake.user_cache.exists()  # the files' folder could be written
+    monkeypatch.setattr(data, "_build_cache", lambda *args: pytest.fail("the cache was built again"))
+    for normalize in (True, False):
+        load_mnist(normalize)
+    again = fake.cache.stat()
+    assert (again.st_ino, again.st_mtime_ns) == (made.st_ino, made.st_mtime_ns)
+    assert [p.name for p in fake.folder.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_a_read_only_folder_with_a_cache_is_used_in_place(fake, monkeypatch):
+    load_mnist()  # a teacher made the cache; the folder is then made read-only
+    listing = sorted(os.listdir(fake.folder))
+    with read_only(fake.folder):
+        monkeypatch.setattr(data, "_build_cache", lambda *args: pytest.fail("built a cache"))
+        (x, _), _ = load_mnist()
+        assert sorted(os.listdir(fake.folder)) == listing and not fake.user_cache.exists()
+        assert np.array_equal(x, fake.normalised("train"))
+
+
+def test_a_read_only_folder_without_a_cache_uses_the_user_cache_folder_or_memory(fake):
+    listing = sorted(os.listdir(fake.folder))
+    with read_only(fake.folder):
+        (x, _), _ = load_mnist()
+        assert sorted(os.listdir(fake.folder)) == listing  # nothing written beside the .gz files
+        assert [p.name for p in fake.user_cache.glob("*.cache")] == [fake.cache.name]
+        shutil.rmtree(fake.user_cache)
+        with read_only(fake.user_cache.parent):  # no user cache either: in memory, as before the cache
+            (x2, _), _ = load_mnist()
+        assert not fake.user_cache.exists()
+    assert np.array_equal(x, fake.normalised("train")) and np.array_equal(x2, x)
+
+
+def damage(path, how):
+    raw = bytearray(path.read_bytes())
+    header = json.loads(raw[len(data._MAGIC) : 4096])
+    if how == "flipped byte":
+        raw[header["arrays"]["test_float32"]["offset"] + 5] ^= 0x01
+    elif how == "cut short":
+        raw = raw[: len(raw) - 4096]
+    elif how == "not a cache":
+        raw[:20] = b"something else here!"
+    elif how == "stale format":
+        header["format"] = data.CACHE_FORMAT - 1
+    elif how == "other files":
+        header["sources"]["train-images-idx3-ubyte.gz"] = "0" * 64
+    if how in ("stale format", "other files"):
+        raw[len(data._MAGIC) : 4096] = json.dumps(header).encode().ljust(4096 - len(data._MAGIC))
+    path.write_bytes(bytes(raw))
+
+
+DAMAGES = ["flipped byte", "cut short", "not a cache", "stale format", "other files"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_or_stale_cache_is_rebuilt(fake, how):
+    (x, _), (xt, _) = load_mnist(normalize=False)  # the CRC of the float32 arrays not yet checked
+    good = fake.cache.read_bytes()
+    damage(fake.cache, how)
+    data._VERIFIED.clear()  # as in a new process
+    (x, _), (xt, _) = load_mnist()
+    assert fake.cache.read_bytes() == good
+    assert np.array_equal(x, fake.normalised("train")) and np.array_equal(xt, fake.normalised("test"))
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_cache_where_none_can_be_written_is_ignored(fake, monkeypatch, how):
+    load_mnist()
+    damage(fake.cache, how)
+    damaged = fake.cache.read_bytes()
+    data._VERIFIED.clear()
+    no_cache_can_be_written(monkeypatch)  # a read-only folder, and no user cache folder either
+    (x, _), (xt, _) = load_mnist()
+    assert fake.cache.read_bytes() == damaged
+    assert np.array_equal(x, fake.normalised("train")) and np.array_equal(xt, fake.normalised("test"))
+
+
+def test_older_caches_and_abandoned_temporary_files_are_removed_when_a_cache_is_made(fake):
+    names = [
+        "mnist-v0-0123456789abcdef.cache",  # an older format
+        "fashion-mnist-v1-0123456789abcdef.cache",  # another dataset's: kept
+        ".mnist-v1-0123456789abcdef.cache.x1.tmp",  # an hour old: a build that was killed
+        ".mnist-v1-0123456789abcdef.cache.x2.tmp",  # recent: maybe another kernel's build, kept
+    ]
+    for name in names:
+        (fake.folder / name).write_bytes(b"x")
+    os.utime(fake.folder / names[2], (0, 0))
+    load_mnist()
+    assert [(fake.folder / name).exists() for name in names] == [False, True, False, True]
+
+
+def test_kernels_starting_together_build_the_cache_once(fake, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    builds, build = [], data._build_cache
+    monkeypatch.setattr(data, "_build_cache", lambda *args: builds.append(args) or build(*args))
+    with ThreadPoolExecutor(4) as pool:
+        loads = list(pool.map(lambda _: load_mnist(), range(4)))
+    assert len(builds) == 1
+    assert all(np.array_equal(x, fake.normalised("train")) for (x, _), _ in loads)
+
+
+def test_prepare_makes_the_cache_once_and_refuses_a_read_only_folder(fake, capsys):
+    with read_only(fake.folder):
+        with pytest.raises(OSError, match="cannot write the cache into .*: the folder is read-only"):
+            data.prepare()
+    assert data.prepare() == fake.cache and fake.cache.is_file()
+    assert "made the cache" in capsys.readouterr().out
+    assert data.prepare() == fake.cache
+    out = capsys.readouterr().out
+    assert "is there and intact" in out and f"BPLIB_MNIST_DIR={fake.folder}" in out
+
+
+@pytest.mark.parametrize("value", ["False", None, 2, np.array([1, 0])])
+def test_load_mnists_switches_take_true_or_false(value):
+    with pytest.raises(ValueError, match=r"load_mnist: normalize must be True or False, got"):
+        load_mnist(normalize=value)
 
 
 def test_fashion_mnist_files_match_their_table(tmp_path):
@@ -403,3 +603,88 @@ def test_a_read_only_shared_folder_is_used_in_place(tmp_path):
         }
     finally:
         folder.chmod(0o755)
+
+
+# ---------------------------------------------------------------- the cache of the real files
+
+
+def mapped(array):
+    """The memory map under a NumPy view (None for an array that owns its memory)."""
+    while isinstance(array, np.ndarray):
+        array = array.base
+    array = array.obj if isinstance(array, memoryview) else array
+    return array if isinstance(array, mmap.mmap) else None
+
+
+@needs_mnist
+def test_the_cache_holds_the_same_arrays_as_the_gz_files(default_load, raw_load, user_cache):
+    spec = data._spec("mnist")
+    assert mapped(default_load[0][0]) is not None and mapped(raw_load[0][0]) is not None
+    assert (user_cache / "mnist" / data.cache_path(SHARED).name).is_file()  # SHARED is read-only
+    for kind, loaded in (("float32", default_load), ("uint8", raw_load)):
+        parsed = data._arrays_in_memory(spec, fetch_mnist(SHARED), kind)
+        for split, (x, t) in zip(("train", "test"), loaded, strict=True):
+            x_gz, t_gz = parsed[split]
+            assert x.dtype == x_gz.dtype and np.array_equal(x.reshape(x_gz.shape), x_gz)
+            assert np.array_equal(t if t.ndim == 1 else t.argmax(axis=1), t_gz)
+
+
+def smaps_of(path):
+    """Rss and Anonymous (kB) of this process's mappings of ``path``, from /proc/self/smaps."""
+    totals, current = {"Rss": 0, "Anonymous": 0}, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if "-" in line.split(" ", 1)[0]:  # a mapping's first line: address range ... pathname
+            current = line.endswith(str(path))
+        elif current and line.split(":")[0] in totals:
+            totals[line.split(":")[0]] += int(line.split()[1])
+    return totals
+
+
+@needs_mnist
+@pytest.mark.skipif(not Path("/proc/self/smaps").is_file(), reason="Linux's /proc/self/smaps")
+def test_the_images_are_pages_of_the_file_shared_with_other_kernels_until_written(downloaded):
+    (x, _), _ = load_mnist(data_dir=downloaded[0], mirrors=["http://127.0.0.1:9/"])
+    path = data.cache_path(downloaded[0])
+    assert float(x.sum()) > 0  # touch every page of the training images
+    pages = smaps_of(path)
+    assert pages["Rss"] >= x.nbytes // 1024 and pages["Anonymous"] == 0  # file pages, none private
+    x[0] = 0.0  # one image, 3136 bytes: copy-on-write of the one or two pages it lies on
+    assert 4 <= smaps_of(path)["Anonymous"] <= 8
+
+
+# ---------------------------------------------------------------- in Chinese
+
+
+def test_the_offline_error_is_in_chinese(mirror, tmp_path, chinese):
+    with pytest.raises(MnistUnavailableError) as info:
+        fetch_mnist(tmp_path, mirrors=[mirror["dead"], mirror["empty"]], files=[LABELS])
+    message = str(info.value)
+    assert message.startswith("无法取得 MNIST 数据：") and "（MNIST is not available）" in message
+    assert "连接不上" in message and "HTTP 404" in message
+    assert f"离线使用时，请把下面这些文件（文件名保持原样）放进文件夹 {tmp_path}" in message
+    assert f"{LABELS}（28,881 字节，sha256 {MNIST_FILES[LABELS][0]}）" in message
+    assert "或者把环境变量 BPLIB_MNIST_DIR 设为存放这四个文件的文件夹。" in message
+    assert not re.search(r"\b(missing|tried|offline|folder)\b", message)
+
+
+def test_the_download_line_and_a_damaged_file_are_in_chinese(mirror, tmp_path, chinese, capsys):
+    fetch_mnist(tmp_path, mirrors=[mirror["good"]], files=[LABELS])
+    assert capsys.readouterr().out == f"正在下载 MNIST 文件 {LABELS}（29 kB），保存到 {tmp_path}\n"
+    (tmp_path / "cut.gz").write_bytes(b"\0\0\x08\x01\0\0\0\x01x")
+    with pytest.raises(ValueError, match=r"cut\.gz：不是完整的 gzip 文件（"):
+        read_idx(tmp_path / "cut.gz")
+    with pytest.raises(MnistUnavailableError, match=rf"{LABELS}（已损坏（SHA-256 不符）），尝试过："):
+        (tmp_path / LABELS).write_bytes(b"not mnist")
+        fetch_mnist(tmp_path, mirrors=[mirror["empty"]], files=[LABELS])
+
+
+def test_bad_arguments_and_an_unwritable_folder_are_named_in_chinese(mirror, tmp_path, chinese):
+    with pytest.raises(ValueError, match=r"没有数据集 'kmnist'，请从 \['fashion-mnist', 'mnist'\] 中选一个"):
+        load_mnist(dataset="kmnist")
+    with pytest.raises(ValueError, match="load_mnist：normalize 必须是 True 或 False，传入的却是 'yes'"):
+        load_mnist(normalize="yes")
+    with pytest.raises(ValueError, match="mirrors：请至少给出一个镜像地址"):
+        fetch_mnist(tmp_path, mirrors=[], files=[LABELS])
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(MnistUnavailableError, match="无法写入文件夹：NotADirectoryError"):
+        fetch_mnist(tmp_path / "a-file" / "mnist", mirrors=[mirror["good"]], files=[LABELS])
