@@ -338,6 +338,7 @@ def no_grad():
 
 def _as_array(data, copy):
     """NumPy arrays and scalars keep their dtype; Python numbers and lists become float64."""
+    data = _data(data)  # Tensor(t) is a new tensor with t's numbers
     if not isinstance(data, np.ndarray | np.generic):
         return np.array(data, dtype=np.float64)
     return np.array(data) if copy else np.asarray(data)

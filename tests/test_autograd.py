@@ -25,9 +25,16 @@ RNG = np.random.default_rng(7)
 TOL = 1e-7  # relative error of float64 autograd against central differences (h = 1e-5)
 
 
+@pytest.fixture(autouse=True)
+def _same_numbers_in_any_order():
+    """Each test draws the same numbers whether it runs alone or after others."""
+    global RNG
+    RNG = np.random.default_rng(7)
+
+
 def numeric_check(f, *arrays, h=1e-5):
-    """Autograd's gradient of the scalar f(*tensors) for each array, and its relative error
-    against numerical_gradient of the same f (an input no gradient reaches counts as zero)."""
+    """For each array, the relative error of autograd's gradient of the scalar f(*tensors) against
+    numerical_gradient of the same f (an input no gradient reaches counts as zero)."""
     tensors = [Tensor(a) for a in arrays]
     f(*tensors).backward()
     errors = []
@@ -292,6 +299,8 @@ def test_a_tensor_copies_its_array_and_as_tensor_shares_it():
     a[0] = 5.0
     assert t.data[0] == 1.0 and c.data[0] == 5.0 and not c.requires_grad
     assert as_tensor(t) is t
+    u = Tensor(t, requires_grad=False)
+    assert u.data is not t.data and u.data.tolist() == [1.0, 1.0, 1.0] and not u.requires_grad
 
 
 def test_gradients_accumulate_across_backward_calls_until_cleared():
