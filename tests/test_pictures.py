@@ -118,3 +118,75 @@ def test_a_new_shape_clears_the_picture():
         fig = ch123.update_apple()
         fig = ch4.update_vanishing(fig=fig)
     assert len(fig.axes) == 1 and fig.key == "vanishing"
+
+
+# --- legible: no text over another, no line through a text, none too small ---------------------
+def _static_pictures():
+    """The pictures the chapters draw once, without a slider."""
+    from bplib.chapters import book_graphs as book
+    from bplib.viz.draw import graph_figure
+
+    return {
+        "apple": lambda: graph_figure(book.apple_graph()),
+        "apple, constants": lambda: graph_figure(book.apple_graph(constants=True)),
+        "apple, before backward": lambda: graph_figure(book.apple_graph(), reveal=0),
+        "apples and oranges": lambda: graph_figure(book.apple_orange_graph(), reveal=0),
+        "local computation": lambda: graph_figure(book.apple_others_graph(), reveal=0),
+        "chain rule": lambda: graph_figure(book.square_sum_graph(1.0, 2.0), names=True),
+        "basket of 4": lambda: graph_figure(book.basket_graph([100] * 4, [2] * 4)),
+        "pass counts": ch123.plot_pass_counts,
+        "activation curves": ch4.activation_curves,
+        "sigmoid node": lambda: ch4.sigmoid_node_figure(x=-0.5, dout=1.5),
+        "affine graph": lambda: graph_figure(
+            book.affine_graph(np.ones(2), np.ones((2, 3)), np.ones(3)), labels="shapes", figsize=(7, 2.2)
+        ),
+        **{
+            f"softmax graph, step {step}": (lambda step=step: ch5.softmax_graph_figure(step=step))
+            for step in (1, 5, 9, 13, 17)
+        },
+        "softmax graph, class 1": lambda: ch5.softmax_graph_figure(a1=-10.0, a2=10.0, a3=0.0, true_class=1),
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("update", MOVES, ids=lambda f: f.__name__)
+def test_every_slider_picture_is_legible_at_every_slider_end(update, language, request):
+    from bplib.viz.legible import problems
+
+    if language == "zh":
+        request.getfixturevalue("chinese")
+    fig = None
+    with contextlib.redirect_stdout(io.StringIO()):
+        for values in MOVES[update]:
+            fig = update(fig=fig, **values)
+            assert problems(fig) == [], values
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("name", list(_static_pictures()))
+def test_every_picture_of_the_chapters_is_legible(name, language, request):
+    from bplib.viz.legible import problems
+
+    if language == "zh":
+        request.getfixturevalue("chinese")
+    with contextlib.redirect_stdout(io.StringIO()):
+        fig = _static_pictures()[name]()
+    assert problems(fig) == []
+
+
+def test_the_legibility_check_finds_what_it_should():
+    """It must fail on a text over a text, a line through a text, and a tiny text."""
+    from bplib.viz.legible import problems
+    from bplib.viz.picture import axes, canvas
+
+    fig = canvas(None, (4, 2))
+    ax = axes(fig, (0.1, 0.1, 0.8, 0.8))
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    ax.text(0.5, 0.5, "one label", fontsize=12)
+    ax.text(0.52, 0.52, "another label", fontsize=12)
+    ax.plot([0, 1], [0.53, 0.53])
+    ax.text(0.1, 0.1, "tiny", fontsize=5)
+    found = " | ".join(problems(fig))
+    assert "'one label' overlaps 'another label'" in found
+    assert "a line (Line2D) crosses 'one label'" in found
+    assert "'tiny' is 5.6 px high" in found

@@ -124,6 +124,22 @@ def affine_graph(X, W, B, dout=None):
     return g
 
 
+# Where the book draws each node of the Softmax-with-Loss graph: a row per class (top: class 1),
+# the sum S and its reciprocal below them; the exp and 1/S branches cross, their numbers do not.
+ROWS = {1: 3.0, 2: 1.5, 3: 0.0}
+SOFTMAX_LAYOUT = {
+    **{f"a{k}": (0.0, y) for k, y in ROWS.items()},
+    **{f"e{k}": (1.4, y) for k, y in ROWS.items()},
+    "S": (3.9, -1.8),
+    "1/S": (5.7, -1.8),
+    **{f"y{k}": (7.6, y) for k, y in ROWS.items()},
+    **{f"log y{k}": (9.4, y) for k, y in ROWS.items()},
+    **{f"t{k} log y{k}": (11.2, y) for k, y in ROWS.items()},
+    "Σ t log y": (13.0, 1.5),
+    "L": (14.7, 1.5),
+}
+
+
 def softmax_with_loss_graph(a=(0.3, 2.9, 4.0), t=(0, 0, 1), dout=1.0):
     """The book's Softmax-with-Loss graph for 3 classes, one scalar per arrow:
     e_k = exp(a_k), S = e1 + e2 + e3, r = 1/S, y_k = e_k · r (softmax), then
@@ -136,7 +152,7 @@ def softmax_with_loss_graph(a=(0.3, 2.9, 4.0), t=(0, 0, 1), dout=1.0):
         raise ValueError(
             say("softmax_with_loss_graph: a and t must have 3 numbers, got {a} and {t}", a=a.shape, t=t.shape)
         )
-    g = Graph("Softmax-with-Loss", spacing=(2.5, 1.3))
+    g = Graph("Softmax-with-Loss", positions=SOFTMAX_LAYOUT)
     for k in range(1, 4):
         g.input(f"a{k}", float(a[k - 1]))
     for k in range(1, 4):

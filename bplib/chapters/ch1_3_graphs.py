@@ -129,7 +129,7 @@ def plot_pass_counts(fig=None, counts=None):
     )
     ax.set_title(ax.get_title(), y=1.0, pad=4)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=9)
+    ax.legend(loc="upper left", fontsize=9, framealpha=1)  # opaque: the grid stops at its edge
     return fig
 
 

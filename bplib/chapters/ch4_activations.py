@@ -27,6 +27,7 @@ from ..words import pad, say
 from .book_graphs import sigmoid_graph
 
 SIGMOID_COLOR, RELU_COLOR, GRAD_COLOR = "tab:blue", "tab:green", "#c0392b"
+LABEL_BOX = {"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none"}  # the grid stops at a curve's name
 
 
 @dataclass(frozen=True)
@@ -122,17 +123,17 @@ def activation_curves(fig=None):
     left.plot(xs, y, color=SIGMOID_COLOR)
     left.plot(xs, y * (1 - y), color=GRAD_COLOR)
     left.plot([0], [0.25], "o", color="black", ms=5)
-    left.annotate(say("0.25 at x = 0"), (0, 0.25), (0.6, 0.36), fontsize=9)
-    left.text(-5.7, 0.9, "σ(x)", color=SIGMOID_COLOR)
-    left.text(-5.7, 0.3, "σ′(x) = y(1 − y)", color=GRAD_COLOR)
+    left.annotate(say("0.25 at x = 0"), (0, 0.25), (0.6, 0.36), fontsize=9, bbox=LABEL_BOX)
+    left.text(-5.7, 0.9, "σ(x)", color=SIGMOID_COLOR, bbox=LABEL_BOX)
+    left.text(-5.7, 0.3, "σ′(x) = y(1 − y)", color=GRAD_COLOR, bbox=LABEL_BOX)
     left.set(
         title=say("Sigmoid and its gradient"), xlabel="x", ylabel=say("output / gradient"), ylim=(-0.05, 1.05)
     )
     right.plot(xs, np.maximum(xs, 0), color=RELU_COLOR)
     right.plot(xs, relu_grad(xs), color=GRAD_COLOR, drawstyle="steps-post")
     right.plot([0], [0], "o", color="black", ms=5)
-    right.text(-5.7, 5.2, "ReLU(x)", color=RELU_COLOR)
-    right.text(-5.7, 1.5, say("gradient (0 at x = 0)"), color=GRAD_COLOR)
+    right.text(-5.7, 5.2, "ReLU(x)", color=RELU_COLOR, bbox=LABEL_BOX)
+    right.text(-5.7, 1.5, say("gradient (0 at x = 0)"), color=GRAD_COLOR, bbox=LABEL_BOX)
     right.set(
         title=say("ReLU and its gradient"), xlabel="x", ylabel=say("output / gradient"), ylim=(-0.3, 6.3)
     )
@@ -152,16 +153,17 @@ def update_vanishing(fig=None, depth=5):
             xlabel=say("layer (1 = next to the data)"),
             ylabel=say("mean |gradient|"),
             xlim=(0.5, 15.5),
-            ylim=(1e-11, 10),
+            ylim=(1e-11, 1e2),
             xticks=[1, 5, 10, 15],
         )
         powers = np.arange(-9, 1, 3)
         ax.set_yticks(10.0**powers, [f"1e{p}" if p else "1" for p in powers])
         ax.yaxis.set_minor_locator(NullLocator())
         ax.grid(alpha=0.3)
-        # names in the empty corners, between gridlines: the ReLU curve stays near 1, sigmoid's falls
-        ax.text(1.3, 3.2, say("ReLU layers"), color=RELU_COLOR, ha="left", va="center")
-        ax.text(1.3, 1e-10, say("Sigmoid layers"), color=SIGMOID_COLOR, ha="left", va="center")
+        # names where no curve and no gridline goes: above the ReLU curve (it stays within 0.5 .. 3), and
+        # below sigmoid's, at the right (it falls towards layer 1, on the left)
+        ax.text(1.3, 15, say("ReLU layers"), color=RELU_COLOR, ha="left", va="center")
+        ax.text(14.6, 1e-10, say("Sigmoid layers"), color=SIGMOID_COLOR, ha="right", va="center")
     sig_line = part(ax, "sigmoid", lambda: dynamic(ax.plot([], [], "o-", color=SIGMOID_COLOR)[0]))
     relu_line = part(ax, "relu", lambda: dynamic(ax.plot([], [], "s-", color=RELU_COLOR)[0]))
     title = part(ax, "title", lambda: dynamic(ax.set_title("", y=1.0, pad=4)))

@@ -22,6 +22,7 @@ from ..words import say
 from .book_graphs import affine_graph, softmax_with_loss_graph
 
 CLASS_COLORS = {"y": "tab:blue", "t": "0.6", "y − t": "#c0392b"}
+FIGSIZE = (13, 4.6)  # of the Softmax-with-Loss graph
 
 
 def signed(v, decimals=3):
@@ -41,7 +42,7 @@ def _bars(ax, xs, name):
 
 def _score(ax, k):
     """The score of class k, written under its name."""
-    return dynamic(ax.text(k, -0.09, "", transform=ax.get_xaxis_transform(), ha="center", va="top"))
+    return dynamic(ax.text(k, -0.15, "", transform=ax.get_xaxis_transform(), ha="center", va="top"))
 
 
 def update_softmax_loss(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3):
@@ -59,12 +60,12 @@ def update_softmax_loss(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3):
     grad = layer.backward()  # N = 1, so this is y − t itself
     y, t = layer.y[0], layer.t[0]
     classes = np.arange(1, 4)
-    ax = axes(fig, (0.1, 0.27, 0.88, 0.63))
+    ax = axes(fig, (0.1, 0.3, 0.88, 0.6))
     if not ax.get_ylabel():  # axes, ticks, grid and the legend: drawn once
         ax.axhline(0, color="black", lw=0.8)
         ax.set(ylabel=say("probability / gradient"), xlim=(0.5, 3.5), ylim=(-1.1, 1.1), yticks=[-1, 0, 1])
         ax.set_xticks(classes, [say("class {k}", k=k) for k in classes])
-        ax.set_xlabel(say("class k (its score a_k)"), labelpad=16)  # room for the scores under the names
+        ax.set_xlabel(say("class k (its score a_k)"), labelpad=20)  # room for the scores under the names
         ax.grid(alpha=0.3, axis="y")
         for x, name in zip((0.6, 0.75, 0.9), CLASS_COLORS, strict=True):  # a legend: cheaper to redraw
             ax.text(x, -0.95, name, color=CLASS_COLORS[name], fontweight="bold")
@@ -144,7 +145,7 @@ def softmax_graph_figure(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3, step=No
     shown = n if step is None else int(step)
     if not 0 <= shown <= n:
         raise ValueError(say("softmax_graph_figure: step must be in 0 .. {n}, got {step!r}", n=n, step=step))
-    fig = canvas(fig, (12, 4.2), key="softmax graph")
+    fig = canvas(fig, FIGSIZE, key="softmax graph")
     ax = axes(fig, (0.01, 0.01, 0.98, 0.91))
     title = say(
         "Softmax-with-Loss, true class {k}: backward step {step} of {n}", k=true_class, step=shown, n=n

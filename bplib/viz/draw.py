@@ -13,6 +13,7 @@ from the numbers, so a picture never jumps while a slider moves.
 import math
 
 import numpy as np
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.transforms import offset_copy
 
@@ -23,6 +24,7 @@ from .nodes import SumLayer
 from .picture import axes, describe, dynamic, invalidate, new_figure
 
 VALUE_COLOR = "black"
+COLORS = (VALUE_COLOR, GRAD_COLOR)  # an arrow's value above it, its gradient below
 EDGE_COLOR = "0.35"
 
 LEAF = 0.6  # an input's arrow starts this much less than a column gap left of its node
@@ -30,7 +32,9 @@ NAMES_STRETCH = 1.45  # columns are this much wider when arrows carry "t = 3" an
 RADIUS = 0.27  # of a node circle with a short label; longer labels get a bigger circle
 OUT = 1.3  # length of the output arrow
 ROOM = 8  # characters kept free for a number on an arrow ("-0.01832")
-PLACES = (0.5, 0.38, 0.62, 0.27, 0.73, 0.18, 0.82)  # where along an arrow its numbers may sit
+PLACES = tuple(
+    sorted((k / 20 for k in range(2, 19)), key=lambda t: abs(t - 0.5))
+)  # spots along an arrow, middle first
 
 
 def radius(graph, name):
@@ -203,18 +207,12 @@ class GraphDrawing:
         self.arrows = [self._arrow(graph, src, dst, k) for src, dst, k in graph.edges()]
         self.arrows.append(self._arrow(graph, out, None, None))
         self._static_texts(graph)
-        self._place_numbers(graph)
         consumers = {}
         for src, dst, _ in graph.edges():
             consumers.setdefault(src, []).append(dst)
         self.forks = {name: dsts for name, dsts in consumers.items() if len(dsts) > 1}
-        self.sums = {
-            name: dynamic(
-                ax.text(*self._above(graph, name), "", ha="center", va="bottom", color=GRAD_COLOR,
-                        fontsize=fontsize - 2, zorder=5)
-            )
-            for name in self.forks
-        }  # fmt: skip
+        self.sums = {}  # fork node -> the text "Σ total" above (or below) it
+        self._place_numbers(graph)
         self.ring = dynamic(Circle((0, 0), 0.1, fc="none", ec=GRAD_COLOR, lw=2.4, zorder=4, visible=False))
         ax.add_artist(self.ring)
         self.title = dynamic(ax.set_title("", fontsize=fontsize + 1, y=1.0, pad=4))  # fixed y: no search
@@ -248,48 +246,94 @@ class GraphDrawing:
             size = fs + 1 if len(node.label) <= 2 else fs - (1 if len(node.label) <= 4 else 2)
             ax.text(x, y, node.label, ha="center", va="center", fontsize=size, zorder=4)
 
-    def _above(self, graph, name):
-        x, y = self.pos[name]
-        return x, y + radius(graph, name) + 0.06
-
     def _place_numbers(self, graph):
-        """Put each arrow's two numbers where they cover no circle, arrow, name or other number,
-        judged with room for ``ROOM`` characters: the first free spot along the arrow."""
+        """Put each arrow's two numbers, and each fork's sum, where they cover no circle, arrow, name
+        or other number, judged with room for ``ROOM`` characters: the first free spot found."""
         ax, fig = self.ax, self.ax.figure
         unit = _pixels_per_unit(ax)
-        char = 0.6 * (self.fontsize - 1) * fig.dpi / 72 / unit  # a digit's width, in layout units
-        line = 1.25 * (self.fontsize - 1) * fig.dpi / 72 / unit
-        points = fig.dpi / 72 / unit
+        points = fig.dpi / 72 / unit  # layout units per typographic point
+        renderer = fig.canvas.get_renderer()
+
+        def size(words, fontsize):
+            """(width, height) of ``words`` in layout units, as the renderer will draw them."""
+            w, h, _ = renderer.get_text_width_height_descent(
+                words, FontProperties(size=fontsize), ismath=False
+            )
+            return w / unit, h / unit
+
+        number, line = size("-0" + "0" * (ROOM - 2), self.fontsize - 1)
         taken = [_circle_box(p, radius(graph, n)) for n, p in self.pos.items() if not graph.nodes[n].is_input]
-        taken += [_input_box(graph, n, p, char) for n, p in self.pos.items() if graph.nodes[n].is_input]
+        for name, (x, y) in self.pos.items():
+            if graph.nodes[name].is_input:  # its name, right-aligned before the start of its arrow
+                width, height = size(graph.nodes[name].label, self.fontsize)
+                taken.append((x - 0.07 - width, x - 0.07, y - height / 2, y + height / 2))
         segments = [(a.start, a.end) for a in self.arrows]
+
+        def clashes(boxes, own=None):
+            return sum(_overlaps(b, o) for b in boxes for o in taken) + sum(
+                _crosses(b, p, q) for b in boxes for p, q in segments if (p, q) != own
+            )
+
         offsets = {}
-        for arrow in self.arrows:
-            room = ROOM + (len(arrow.src) + 7 if self.names and graph.nodes[arrow.src].named else 0)
-            kind = _side(arrow.end[0] - arrow.start[0], arrow.end[1] - arrow.start[1])
+
+        def text(at, place, color, size):
+            ha, va, dx, dy = place
+            if (dx, dy) not in offsets:
+                offsets[dx, dy] = offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points")
+            label = ax.text(
+                *at, "", ha=ha, va=va, color=color, fontsize=size, transform=offsets[dx, dy], zorder=5
+            )
+            return dynamic(label)
+
+        for name in self.forks:  # "Σ total": above the node, or below it if that is taken
+            (x, y), r = self.pos[name], radius(graph, name)
+            width, height = size("Σ -0" + "0" * (ROOM - 2), self.fontsize - 2)
+            spots = [
+                ((x, y + r + 0.06), ("center", "bottom", 0, 0)),
+                ((x, y - r - 0.06), ("center", "top", 0, 0)),
+            ]
+            scored = [
+                (clashes([_label_box(at, place, width, height, points)]), k)
+                for k, (at, place) in enumerate(spots)
+            ]
+            at, place = spots[min(scored)[1]]
+            taken.append(_label_box(at, place, width, height, points))
+            self.sums[name] = text(at, place, GRAD_COLOR, self.fontsize - 2)
+
+        def spot(arrow, choices, width):
+            """(clashes, where, boxes, places) of the freest spot along ``arrow`` for its labels."""
             best = None
             for t in PLACES:
                 at = (arrow.start[0] + t * (arrow.end[0] - arrow.start[0]),
                       arrow.start[1] + t * (arrow.end[1] - arrow.start[1]))  # fmt: skip
-                boxes = [_label_box(at, place, room * char, line, points) for place in _PLACES[kind]]
-                others = [s for s in segments if s != (arrow.start, arrow.end)]
-                clashes = sum(_overlaps(b, o) for b in boxes for o in taken) + sum(
-                    _crosses(b, p, q) for b in boxes for p, q in others
-                )
-                if best is None or clashes < best[0]:
-                    best = (clashes, at, boxes)
-                if clashes == 0:
-                    break
-            _, at, boxes = best
+                for chosen in choices:
+                    boxes = [_label_box(at, place, width, line, points) for place in chosen]
+                    score = clashes(boxes, own=(arrow.start, arrow.end))
+                    if best is None or score < best[0]:
+                        best = (score, at, boxes, chosen)
+                if best[0] == 0:
+                    return best
+            return best
+
+        # A value feeding several nodes is written once, on the flattest of its arrows where it fits;
+        # each branch shows its own gradient, on either side of its arrow.
+        carries = {}
+        for arrow in self.arrows:
+            named = self.names and graph.nodes[arrow.src].named
+            width = number + (size(f"∂L/∂{arrow.src} = ", self.fontsize - 1)[0] if named else 0)
+            if arrow.src not in carries:
+                branches = sorted((a for a in self.arrows if a.src == arrow.src), key=_steepness)
+                fits = [a for a in branches if spot(a, [_places(a)], width)[0] == 0]
+                carries[arrow.src] = (fits or branches)[0]
+            with_value = carries[arrow.src] is arrow
+            places = _places(arrow)
+            _, at, boxes, chosen = spot(arrow, [places] if with_value else [places[1:], places[:1]], width)
             taken += boxes
-            texts = []
-            for place, color in zip(_PLACES[kind], (VALUE_COLOR, GRAD_COLOR), strict=True):
-                ha, va, dx, dy = place
-                if (dx, dy) not in offsets:
-                    offsets[dx, dy] = offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points")
-                texts.append(dynamic(ax.text(*at, "", ha=ha, va=va, color=color, fontsize=self.fontsize - 1,
-                                             transform=offsets[dx, dy], zorder=5)))  # fmt: skip
-            arrow.value, arrow.grad = texts
+            colors = COLORS if with_value else (GRAD_COLOR,)
+            texts = [
+                text(at, place, color, self.fontsize - 1) for place, color in zip(chosen, colors, strict=True)
+            ]
+            arrow.value, arrow.grad = texts if with_value else (None, texts[0])
 
     def show(self, graph, reveal, stepping, dims=None, title=None):
         """Write ``graph``'s numbers: every value, and the gradients of the first ``reveal`` steps."""
@@ -304,7 +348,8 @@ class GraphDrawing:
             return body
 
         for arrow in self.arrows:
-            arrow.value.set_text(text_of(arrow.src, graph.nodes[arrow.src].value))
+            if arrow.value is not None:
+                arrow.value.set_text(text_of(arrow.src, graph.nodes[arrow.src].value))
             if arrow.dst is None:
                 grad, visible = graph.dout, reveal >= 1
             else:
@@ -320,6 +365,15 @@ class GraphDrawing:
         self.title.set_text(title if title is not None else graph.title)
 
 
+def _steepness(arrow):
+    return abs(arrow.end[1] - arrow.start[1]) / max(abs(arrow.end[0] - arrow.start[0]), 1e-9)
+
+
+def _places(arrow):
+    """(value place, gradient place) for an arrow of this direction."""
+    return _PLACES[_side(arrow.end[0] - arrow.start[0], arrow.end[1] - arrow.start[1])]
+
+
 def _pixels_per_unit(ax):
     """Display pixels per layout unit, once the equal-aspect axes has shrunk to fit its limits."""
     x0, x1 = ax.get_xlim()
@@ -330,12 +384,6 @@ def _pixels_per_unit(ax):
 
 def _circle_box(p, r):
     return (p[0] - r, p[0] + r, p[1] - r, p[1] + r)
-
-
-def _input_box(graph, name, p, char):
-    """The input's name, written right-aligned before the start of its arrow."""
-    width = 1.1 * char * len(graph.nodes[name].label)
-    return (p[0] - 0.07 - width, p[0] - 0.07, p[1] - 0.8 * char, p[1] + 0.8 * char)
 
 
 def _label_box(at, place, width, height, points):
