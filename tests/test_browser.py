@@ -78,14 +78,16 @@ STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]
 PANEL = "#jp-main-dock-panel .jp-NotebookPanel"  # the test keeps one notebook open at a time
 
 # The picture a slider drives: the nearest enclosing element (inside its cell) that holds a widget
-# Output; its images (or, without images, its text) are what must change.
-SNAPSHOT_JS = """(h) => {
+# Image (the slider kit's picture) or Output (the training panel's); its images (or, without images,
+# its text) are what must change.
+PICTURE = ".widget-image, .widget-output"
+SNAPSHOT_JS = f"""(h) => {{
     const stop = h.closest('.jp-Cell') || document.body;
     let box = h.parentElement;
-    while (box !== stop && !box.querySelector('.widget-output')) box = box.parentElement;
+    while (box !== stop && !box.querySelector('{PICTURE}')) box = box.parentElement;
     const imgs = [...box.querySelectorAll('img')].map(i => i.getAttribute('src'));
     return imgs.length ? 'img:' + imgs.join('|') : 'text:' + box.textContent;
-}"""
+}}"""
 
 # Redrawn = differs from `before` and has not changed for `quiet` ms while the kernel is idle.
 REDRAWN_JS = f"""([h, before, quiet]) => {{
@@ -226,10 +228,9 @@ def _root_flag():
     return ["--allow-root"] if os.geteuid() == 0 else []
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab on notebooks/, as `make lab` serves it, with its own settings and runtime folders."""
-    tmp = tmp_path_factory.mktemp("lab")
+def start_lab(tmp):
+    """JupyterLab on notebooks/, as `make lab` serves it, with its own settings and runtime folders
+    under ``tmp``; returns its process and (url, token, log). Also used by bench/browser_sliders.py."""
     (tmp / "app-settings").mkdir()
     (tmp / "app-settings" / "overrides.json").write_text(json.dumps(LAB_SETTINGS, indent=1))
     port, token = _free_port(), secrets.token_hex(16)
@@ -245,7 +246,13 @@ def lab(tmp_path_factory):
         *_root_flag(),
     ]  # fmt: skip
     proc = _start_server(cmd, tmp, "jupyterlab", f"{url}/api/status?token={token}")
-    yield SimpleNamespace(url=url, token=token, log=tmp / "jupyterlab.log")
+    return proc, SimpleNamespace(url=url, token=token, log=tmp / "jupyterlab.log")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    proc, server = start_lab(tmp_path_factory.mktemp("lab"))
+    yield server
     _stop_server(proc)
 
 
@@ -549,7 +556,7 @@ def test_voila_app_hides_code_and_redraws_a_slider(voila, browser, browser_shots
             )
         handle = page.locator(".widget-slider .noUi-handle").first
         handle.wait_for()
-        page.locator(".widget-output img").first.wait_for()
+        page.locator(".widget-image").first.wait_for()
         _full_shot(page, shot("1-rendered"), "#rendered_cells")
 
         may_raise = {
