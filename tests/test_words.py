@@ -32,24 +32,27 @@ def test_chinese_words_are_chinese():
 
 
 def _say_calls():
-    """(file, line, text or None) for every call of say(...) in bplib and the website builder;
-    text is None when the first argument is not a string literal."""
+    """(file, line, text or None) for every call of say(...) in bplib and the website (website/*.py,
+    where say(lang, text) also occurs, and its page templates); text is None when the text
+    argument is not a string literal."""
     import ast
 
     calls = []
-    for path in sorted([*(ROOT / "bplib").rglob("*.py"), ROOT / "website" / "build.py"]):
+    for path in sorted([*(ROOT / "bplib").rglob("*.py"), *(ROOT / "website").glob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say" and node.args:
-                arg = node.args[-1] if path.name == "build.py" else node.args[0]  # the site's say(lang, text)
+                arg = node.args[-1] if "website" in path.parts else node.args[0]  # build.py: say(lang, text)
                 branches = (
                     [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
                 )  # say(a if c else b)
                 for branch in branches:
                     literal = isinstance(branch, ast.Constant) and isinstance(branch.value, str)
                     calls.append((path.relative_to(ROOT), node.lineno, branch.value if literal else None))
-    template = ROOT / "website" / "page.html"
-    for line, row in enumerate(template.read_text(encoding="utf-8").splitlines(), start=1):
-        calls += [(template.relative_to(ROOT), line, text) for text in re.findall(r'say\("([^"]*)"\)', row)]
+    for template in sorted((ROOT / "website").rglob("*.html")):
+        for line, row in enumerate(template.read_text(encoding="utf-8").splitlines(), start=1):
+            calls += [
+                (template.relative_to(ROOT), line, text) for text in re.findall(r'say\("([^"]*)"\)', row)
+            ]
     return calls
 
 
@@ -69,8 +72,6 @@ def test_texts_said_from_tables_have_their_chinese():
     import importlib
 
     loose = [f"{p}:{line}" for p, line, text in _say_calls() if text is None and str(p) not in TABLES]
-    # the website passes its page template's say(...) on; those texts are read from page.html
-    loose = [where for where in loose if not where.startswith("website/build.py:")]
     assert not loose, f"say() of something that is neither a literal nor a table in TABLES: {loose}"
     for path, names in TABLES.items():
         module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
@@ -84,15 +85,20 @@ def test_texts_said_from_tables_have_their_chinese():
 def test_every_chinese_text_is_still_used():
     """A catalog entry no code says any more is dead weight: find each English text in the code."""
     import ast
+    import inspect
+    import io
+    import tokenize
 
     literals = set()
-    for path in [*(ROOT / "bplib").rglob("*.py"), ROOT / "website" / "build.py"]:
+    for path in [*(ROOT / "bplib").rglob("*.py"), *(ROOT / "website").glob("*.py")]:
         if "words" not in path.parts:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            literals |= {
-                n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            }
-    literals |= {text for _, _, text in _say_calls()}  # the website's page template
+            code = path.read_text(encoding="utf-8")
+            strings = [n.value for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Constant)]
+            literals |= {s for s in strings if isinstance(s, str)}
+            literals |= {inspect.cleandoc(s) for s in strings if isinstance(s, str)}  # docstrings, as listed
+            comments = tokenize.generate_tokens(io.StringIO(code).readline)
+            literals |= {t.string[1:].strip() for t in comments if t.type == tokenize.COMMENT}
+    literals |= {text for _, _, text in _say_calls()}  # the website's page templates
     unused = [english for english in ZH if english not in literals]
     assert not unused, f"texts nobody says: {unused}"
 
@@ -240,3 +246,20 @@ def test_chinese_figures_raise_no_missing_glyph_warning(chinese):
 
 def test_english_is_the_default():
     assert bplib.language() == "en" and say("PASS") == "PASS"
+
+
+def test_a_listing_reads_in_the_language_in_use_and_a_missing_comment_fails(chinese, monkeypatch):
+    from bplib.words import source
+
+    def listed():
+        """Return the answer."""
+        return 42  # the answer
+
+    monkeypatch.setitem(ZH, "Return the answer.", "返回答案。")
+    monkeypatch.setitem(ZH, "the answer", "答案")
+    assert source(listed).splitlines()[1:] == ['        """返回答案。"""', "        return 42  # 答案"]
+    monkeypatch.delitem(ZH, "the answer")
+    with pytest.raises(KeyError, match="no Chinese for the comment 'the answer'"):
+        source(listed)
+    use_language("en")
+    assert "# the answer" in source(listed)

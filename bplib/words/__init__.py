@@ -47,6 +47,61 @@ def say(text, **fields):
     return text.format(**fields) if fields else text
 
 
+def source(obj):
+    """The source code of ``obj`` (a function or class), as a chapter prints it. In the Chinese
+    edition its comments and docstrings are in Chinese (their English is the key, in
+    ``listings.py``), so a listing reads in the reader's language and its code is still the code
+    that runs."""
+    import inspect
+
+    text = inspect.getsource(obj)
+    return text if _current[0] == "en" else _translated_listing(text)
+
+
+def _translated_listing(text):
+    """``text`` (Python source) with every comment and docstring replaced by its Chinese."""
+    import ast
+    import inspect
+    import io
+    import textwrap
+    import tokenize
+
+    lines = text.splitlines()
+    docstrings = []  # (first line, last line, the docstring's lines in Chinese)
+    for node in ast.walk(ast.parse(textwrap.dedent(text))):  # docstring: first statement of a class or def
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            doc = body[0].value
+            if isinstance(doc, ast.Constant) and isinstance(doc.value, str):
+                row = lines[doc.lineno - 1]
+                indent = row[: len(row) - len(row.lstrip())]
+                chinese = _chinese(inspect.cleandoc(doc.value), "docstring").splitlines()
+                block = [f'{indent}"""{chinese[0]}'] + [indent + line if line else "" for line in chinese[1:]]
+                block[-1] += '"""'
+                docstrings.append((doc.lineno - 1, doc.end_lineno - 1, block))
+    plain = textwrap.dedent(text)
+    removed = next(len(a) - len(b) for a, b in zip(lines, plain.splitlines(), strict=True) if a.strip())
+    comments = {}  # line -> (column, the comment in Chinese)
+    for token in tokenize.generate_tokens(io.StringIO(plain).readline):
+        if token.type == tokenize.COMMENT:
+            comments[token.start[0] - 1] = (
+                removed + token.start[1],
+                _chinese(token.string[1:].strip(), "comment"),
+            )
+    for row, (column, chinese) in comments.items():
+        lines[row] = lines[row][:column] + "# " + chinese
+    for first, last, block in sorted(docstrings, reverse=True):  # from the bottom up: rows stay valid
+        lines[first : last + 1] = block
+    return "\n".join(lines) + "\n"
+
+
+def _chinese(english, kind):
+    try:
+        return ZH[english]
+    except KeyError:
+        raise KeyError(f"no Chinese for the {kind} {english!r}: add it to bplib/words/listings.py") from None
+
+
 def _merge(*catalogs):
     words = {}
     for catalog in catalogs:
@@ -62,10 +117,11 @@ from .autograd import ZH as _AUTOGRAD  # noqa: E402  (chapter 7, bplib.autograd)
 from .data import ZH as _DATA  # noqa: E402  (MNIST, bplib.data)
 from .errors import ZH as _ERRORS  # noqa: E402  (error messages)
 from .graphs import ZH as _GRAPHS  # noqa: E402  (graphs, chapters 1-3, gradient checks, sliders)
+from .listings import ZH as _LISTINGS  # noqa: E402  (the comments and docstrings of shown source)
 from .site import ZH as _SITE  # noqa: E402  (the course's website, website/build.py)
 from .training import ZH as _TRAINING  # noqa: E402  (chapters 4-6, training)
 
-ZH = _merge(_GRAPHS, _TRAINING, _ERRORS, _DATA, _AUTOGRAD, _SITE)
+ZH = _merge(_GRAPHS, _TRAINING, _ERRORS, _DATA, _AUTOGRAD, _LISTINGS, _SITE)
 
 
 def display_width(text):
