@@ -89,7 +89,7 @@ ZH = {
     "Backward from {start}: step {k} of {n}, the inputs have no gradient yet.": "反向传播从 {start} 开始：第 {k} 步（共 {n} 步），梯度还没有传到输入。",
     ", ": "、",
     "{name} {grad}": "{name}：{grad}",
-    "slider {name!r}: expected (min, max, step, value), a list or a bool, got {spec!r}": "滑块 {name!r}：需要 (最小值, 最大值, 步长, 初始值)、一个列表或一个布尔值，实际是 {spec!r}",
+    "slider {name!r}: expected (min, max, step, value), a list or a bool, got {spec!r}": "滑块 {name!r}：需要 (min, max, step, value) 形式的元组、一个列表或一个布尔值，实际是 {spec!r}",
     "slider {name!r}: start value {value} is outside [{lo}, {hi}]": "滑块 {name!r}：初始值 {value} 不在 [{lo}, {hi}] 范围内",
     "Cannot draw this: {error}": "无法画出这个位置：{error}",
     "The line y = {slope} · x.": "直线 y = {slope} · x。",
