@@ -130,6 +130,13 @@ def plot_pass_counts(fig=None, counts=None):
     ax.set_title(ax.get_title(), y=1.0, pad=4)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=9, framealpha=1)  # opaque: the grid stops at its edge
+    words = say(
+        "{title}: for {n} inputs, {numerical} forward passes numerically "
+        "against {backprop} passes with backprop.",
+        title=say("Getting every gradient of a shopping basket"),
+        n=counts.inputs[-1], numerical=counts.numerical[-1], backprop=counts.backprop[-1],
+    )  # fmt: skip
+    describe(fig, "passes", words)
     return fig
 
 

@@ -21,7 +21,7 @@ from matplotlib.ticker import NullLocator
 from ..functions import sigmoid
 from ..layers import Affine, Relu, Sigmoid
 from ..viz.draw import draw
-from ..viz.graph import Graph
+from ..viz.graph import Graph, fmt
 from ..viz.picture import axes, canvas, describe, dynamic, part
 from ..words import pad, say
 from .book_graphs import sigmoid_graph
@@ -139,6 +139,11 @@ def activation_curves(fig=None):
     )
     for ax in (left, right):
         ax.grid(alpha=0.3)
+    describe(fig, "curves", say(
+        "Left: σ(x) rises from 0 to 1; its gradient σ′(x) = y(1 − y) peaks at 0.25 at x = 0 "
+        "and falls towards 0 on both sides. Right: ReLU(x) is 0 up to x = 0, then x; "
+        "its gradient is 0 up to and including x = 0, then 1."
+    ))  # fmt: skip
     return fig
 
 
@@ -206,6 +211,11 @@ def update_relu(fig=None, x=1.0, dout=1.0):
         left.grid(alpha=0.3)
     dot = part(left, "dot", lambda: dynamic(left.plot([], [], "o", color="black", ms=5)[0]))
     dot.set_data([x], [max(x, 0.0)])
+    describe(
+        fig,
+        "curve",
+        say("Left: the ReLU curve, with x = {x} marked (y = {y}).", x=fmt(x), y=fmt(max(x, 0.0))),
+    )
     draw(g, axes(fig, (0.44, 0.02, 0.55, 0.87)),
          title=say("switch on: the gradient passes" if on else "switch off: the gradient stops"))  # fmt: skip
     dx = float(g.grad("x"))

@@ -18,7 +18,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.transforms import offset_copy
 
 from ..layers import AddLayer
-from ..words import say
+from ..words import say, sentences
 from .graph import GRAD_COLOR, fmt, fmt_shape
 from .nodes import SumLayer
 from .picture import axes, describe, dynamic, invalidate, new_figure
@@ -439,21 +439,24 @@ def describe_graph(graph, reveal=None, labels="values", dims=None, title=None):
     def number(v):
         return fmt_shape(np.shape(v), dims) if labels == "shapes" else fmt(v)
 
-    def operand(name):
+    def operand(name, calls):
+        """An input as "apple price 100" (or "x = 1" inside a function's parentheses), else its value."""
         node = graph.nodes[name]
-        return f"{node.label} {number(node.value)}" if node.is_input else number(node.value)
+        if not node.is_input:
+            return number(node.value)
+        return f"{node.label} = {number(node.value)}" if calls else f"{node.label} {number(node.value)}"
 
     steps = []
     for name in graph.order():
         node = graph.nodes[name]
         if not node.is_input:
+            calls = len(node.inputs) == 1 and node.label[0] not in "×+"
             result = number(node.value)
             if name == graph.output and node.caption:
-                result = f"{result} ({node.caption})"
-            steps.append(f"{_formula(node, [operand(s) for s in node.inputs])} = {result}")
-    words = [
-        say("{title}: {steps}.", title=title if title is not None else graph.title, steps="; ".join(steps))
-    ]
+                result = say("{value} ({caption})", value=result, caption=node.caption)
+            steps.append(f"{_formula(node, [operand(s, calls) for s in node.inputs])} = {result}")
+    title = title if title is not None else graph.title
+    words = [say("{title}: {steps}.", title=title, steps=say("; ").join(steps))]
     n_steps = graph.n_steps
     reveal = (n_steps if graph._done == "backward" else 0) if reveal is None else reveal
     if reveal >= 1 and graph._done == "backward":
@@ -472,7 +475,7 @@ def describe_graph(graph, reveal=None, labels="values", dims=None, title=None):
         else:
             words.append(say("Backward from {start}: step {k} of {n}, the inputs have no gradient yet.",
                              start=start, k=reveal, n=n_steps))  # fmt: skip
-    return " ".join(words)
+    return sentences(words)
 
 
 def _formula(node, args):

@@ -47,6 +47,11 @@ def say(text, **fields):
     return text.format(**fields) if fields else text
 
 
+def sentences(parts):
+    """Sentences one after another: a space between them in English, none in Chinese."""
+    return ("" if _current[0] == "zh" else " ").join(parts)
+
+
 def source(obj):
     """The source code of ``obj`` (a function or class), as a chapter prints it. In the Chinese
     edition its comments and docstrings are in Chinese (their English is the key, in

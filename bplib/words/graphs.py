@@ -122,4 +122,9 @@ ZH = {
     "class {k}": "类别 {k}",
     "basket_graph: give one count per price, and at least one fruit": "basket_graph：每个单价要对应一个个数，并且至少要有一种水果",
     "softmax_with_loss_graph: a and t must have 3 numbers, got {a} and {t}": "softmax_with_loss_graph：a 和 t 都必须有 3 个数，实际形状是 {a} 和 {t}",
+    "{title}: for {n} inputs, {numerical} forward passes numerically against {backprop} passes with backprop.": "{title}：{n} 个输入时，数值微分要 {numerical} 次正向传播，误差反向传播法只要 {backprop} 次。",
+    "Left: σ(x) rises from 0 to 1; its gradient σ′(x) = y(1 − y) peaks at 0.25 at x = 0 and falls towards 0 on both sides. Right: ReLU(x) is 0 up to x = 0, then x; its gradient is 0 up to and including x = 0, then 1.": "左图：σ(x) 从 0 升到 1；它的梯度 σ′(x) = y(1 − y) 在 x = 0 处最大，为 0.25，向两侧逐渐降到 0。右图：ReLU(x) 在 x ≤ 0 时为 0，之后等于 x；它的梯度在 x ≤ 0（包括 x = 0）时为 0，之后为 1。",
+    "Left: the ReLU curve, with x = {x} marked (y = {y}).": "左图：ReLU 曲线，标出了 x = {x} 处的点（y = {y}）。",
+    "{value} ({caption})": "{value}（{caption}）",
+    "; ": "；",
 }
