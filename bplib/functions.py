@@ -6,6 +6,8 @@ from ``log(0)``, and they never change the arrays they are given.
 
 import numpy as np
 
+from .words import say
+
 #: Probabilities are clipped up to this floor before ``log`` (see ``cross_entropy_error``).
 PROB_FLOOR = 1e-7
 
@@ -35,8 +37,8 @@ def softmax(a):
 def cross_entropy_error(y, t):
     """Mean cross-entropy -sum(t * log y) over a batch.
 
-    y: probabilities, (C,) or (N, C). t: class indices (N,) / scalar, or one-hot rows
-    of y's shape. Returns a Python float >= 0.
+    y: probabilities, (C,) or (N, C). t: class indices (N,) / scalar, or rows of y's shape
+    (one-hot, or probabilities: see ``as_target``). Returns a Python float >= 0.
 
     The book adds 1e-7 inside the log, which makes a perfect prediction's loss
     slightly negative (log(1 + 1e-7) > 0). Here probabilities are clipped up to
@@ -46,48 +48,115 @@ def cross_entropy_error(y, t):
     y = as_float_array(y)
     y2 = y.reshape(1, -1) if y.ndim == 1 else y
     if y2.ndim != 2:
-        raise ValueError(f"cross_entropy_error: y must be (C,) or (N, C), got shape {y.shape}")
+        raise ValueError(
+            say("cross_entropy_error: y must be (C,) or (N, C), got shape {shape}", shape=y.shape)
+        )
     require_finite(y2, "cross_entropy_error")
     t2 = as_target(t, y2.shape, "cross_entropy_error")
     log_y = np.log(np.clip(y2, PROB_FLOOR, 1.0))
     return float(-(t2 * log_y).sum() / y2.shape[0]) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def as_target(t, shape, who):
-    """Labels as one-hot rows of ``shape`` (N, C): accepts class indices or one-hot rows.
+def softmax_cross_entropy(a, t):
+    """``cross_entropy_error(softmax(a), t)`` computed from the scores a (N, C), exactly.
 
-    Raises ValueError naming the problem for labels outside [0, C) or rows of the
-    wrong width. The caller's ``t`` is never changed.
+    t: rows (N, C) from ``as_target``. log(softmax(a)) is taken as a - max - log(sum(exp(a - max))),
+    which is never log(0): the loss stays the true loss even where a probability underflows to 0,
+    so it always agrees with the gradient (y - t) / N. Returns a Python float >= 0.
+    """
+    shifted = a - a.max(axis=1, keepdims=True)  # exp never overflows
+    log_y = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-(t * log_y).sum() / a.shape[0]) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def as_target(t, shape, who, dtype=None):
+    """Targets as rows of ``shape`` (N, C), for a loss over C classes.
+
+    Accepted: class indices (N,) (a number when N = 1), whole numbers in [0, C), turned into
+    one-hot rows; or rows (N, C) (or (C,) when N = 1) that are probabilities: every entry
+    >= 0 and each row summing to 1, as one-hot rows do. Only for such rows is y - t the
+    gradient of softmax's cross-entropy error, so anything else is refused with a ValueError
+    naming the first bad row (or label). ``who`` starts the message. The caller's ``t`` is
+    never changed. dtype: the rows' dtype (None: float32 for indices, rows as given).
     """
     n, c = shape
     t = np.asarray(t)
     if t.shape == shape or (t.ndim == 1 and n == 1 and t.shape == (c,)):
-        if not np.issubdtype(t.dtype, np.number) or not np.all(np.isfinite(t)):
-            raise ValueError(f"{who}: one-hot labels must be finite numbers")
-        return t.reshape(shape)
+        return _probability_rows(t.reshape(shape), who, dtype)
     if t.ndim == 2 or (t.ndim == 1 and t.shape != (n,)) or (t.ndim == 0 and n != 1):
         raise ValueError(
-            f"{who}: labels of shape {t.shape} fit neither class indices of shape ({n},) "
-            f"nor one-hot rows of shape {shape}"
+            say(
+                "{who}: labels of shape {shape} fit neither class indices of shape ({n},) "
+                "nor one-hot rows of shape {rows}",
+                who=who,
+                shape=t.shape,
+                n=n,
+                rows=shape,
+            )
         )
     if not np.issubdtype(t.dtype, np.integer):
         if not (np.issubdtype(t.dtype, np.floating) and np.all(t == np.round(t))):
-            raise ValueError(f"{who}: class indices must be whole numbers, got dtype {t.dtype}")
+            raise ValueError(
+                say("{who}: class indices must be whole numbers, got dtype {dtype}", who=who, dtype=t.dtype)
+            )
     if t.min(initial=0) < 0 or t.max(initial=0) >= c:  # cheap test first: it runs every batch
         bad = (t < 0) | (t >= c)
         raise ValueError(
-            f"{who}: label {t.reshape(-1)[bad.reshape(-1)][0]} is outside [0, {c}) for {c} classes"
+            say(
+                "{who}: label {label} is outside [0, {c}) for {c} classes",
+                who=who,
+                label=t.reshape(-1)[bad.reshape(-1)][0],
+                c=c,
+            )
         )
-    onehot = np.zeros(shape, dtype=np.float32)
+    onehot = np.zeros(shape, dtype=np.float32 if dtype is None else dtype)
     onehot[np.arange(n), t.reshape(n).astype(np.intp)] = 1.0
     return onehot
+
+
+def _probability_rows(rows, who, dtype):
+    """``rows`` (N, C) if each is >= 0 and sums to 1 (within sqrt(eps) of its float type), else ValueError."""
+    if not np.issubdtype(rows.dtype, np.number) or not np.all(np.isfinite(rows)):
+        raise ValueError(say("{who}: target rows must hold finite numbers", who=who))
+    negative = (rows < 0).any(axis=1)
+    sums = rows.sum(axis=1, dtype=np.float64)
+    kind = rows.dtype if np.issubdtype(rows.dtype, np.floating) else np.float64
+    bad = negative | (np.abs(sums - 1.0) > np.sqrt(np.finfo(kind).eps))
+    if bad.any():
+        k = int(np.argmax(bad))
+        if negative[k]:
+            raise ValueError(
+                say(
+                    "{who}: target row {k} has a negative entry ({value:.4g}); rows must be one-hot "
+                    "or probabilities (entries >= 0 that sum to 1)",
+                    who=who,
+                    k=k,
+                    value=float(rows[k].min()),
+                )
+            )
+        raise ValueError(
+            say(
+                "{who}: target row {k} sums to {total:.6g}, not 1; rows must be one-hot "
+                "or probabilities (entries >= 0 that sum to 1)",
+                who=who,
+                k=k,
+                total=float(sums[k]),
+            )
+        )
+    return rows if dtype is None else rows.astype(dtype, copy=False)
 
 
 def require_finite(a, who):
     """Raise ValueError naming the first NaN / inf in ``a``."""
     if not np.isfinite(a).all():
         bad = np.argwhere(~np.isfinite(a))[0]
-        raise ValueError(f"{who}: input contains NaN or inf (first at index {tuple(int(i) for i in bad)})")
+        raise ValueError(
+            say(
+                "{who}: input contains NaN or inf (first at index {index})",
+                who=who,
+                index=tuple(int(i) for i in bad),
+            )
+        )
 
 
 def as_float_array(a):

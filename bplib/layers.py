@@ -4,118 +4,143 @@
 with respect to that output and returns the gradient(s) with respect to the inputs.
 Parameter gradients are kept on the layer (``dW``, ``db``). No layer ever writes into
 an array it was given.
+
+Each layer is the book's two-line idea (the bare versions are in
+``bplib.chapters.book_layers``) plus a guard line: the first line of every ``backward``
+refuses a call before ``forward`` or a ``dout`` of the wrong shape with a clear message.
 """
 
 import numpy as np
 
-from .functions import as_float_array, as_target, require_finite, sigmoid
+from .functions import as_float_array, as_target, sigmoid, softmax, softmax_cross_entropy
+from .words import say
 
 
 class Layer:
     """Shared checks, so a mistake ends in a clear message instead of a NumPy traceback."""
 
-    def _need_forward(self, value):
-        if value is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        return value
-
-    def _check_dout(self, dout, shape):
-        if np.shape(dout) != tuple(shape):
+    def _check_dout(self, dout, like):
+        """Refuse ``dout`` unless it has the shape of ``like``: what forward kept of the output's
+        shape (an array, a number, or the shape itself as a tuple); None: forward has not run."""
+        if like is None:
+            raise RuntimeError(say("{layer}.backward called before forward", layer=type(self).__name__))
+        shape = like if isinstance(like, tuple) else np.shape(like)
+        if np.shape(dout) != shape:
             raise ValueError(
-                f"{type(self).__name__}.backward: dout has shape {np.shape(dout)}, "
-                f"expected the forward output's shape {tuple(shape)}"
+                say(
+                    "{layer}.backward: dout has shape {got}, expected the forward output's shape {shape}",
+                    layer=type(self).__name__,
+                    got=np.shape(dout),
+                    shape=shape,
+                )
             )
         return dout
 
+    def _check_broadcast(self, x, y):
+        """The shape of x op y, or a clear ValueError if x and y cannot broadcast together."""
+        try:
+            return np.broadcast_shapes(np.shape(x), np.shape(y))
+        except ValueError:
+            raise ValueError(
+                say(
+                    "{layer}: inputs of shapes {x} and {y} cannot broadcast",
+                    layer=type(self).__name__,
+                    x=np.shape(x),
+                    y=np.shape(y),
+                )
+            ) from None
 
-def _broadcast_shape(layer, x, y):
-    try:
-        return np.broadcast_shapes(np.shape(x), np.shape(y))
-    except ValueError:
-        raise ValueError(
-            f"{type(layer).__name__}: inputs of shapes {np.shape(x)} and {np.shape(y)} cannot broadcast"
-        ) from None
 
+def sum_to(grad, shape):
+    """``grad`` summed back to ``shape``, the shape of an input that broadcasting stretched.
 
-def _unbroadcast(grad, shape):
-    """Sum a gradient over the axes that broadcasting added, back to ``shape``."""
+    An input used in several places of the output (y of shape (4,) against x of shape (3, 4)
+    is used in all 3 rows) gets the sum of the gradients from every place, like Affine's db.
+    A gradient already of ``shape`` is returned as it is; shape () gives a Python number.
+    """
     if np.shape(grad) == tuple(shape):
         return grad
-    grad = np.sum(grad, axis=tuple(range(np.ndim(grad) - len(shape))))
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and np.shape(grad)[i] != 1)
-    grad = np.sum(grad, axis=axes, keepdims=True) if axes else grad
+    grad = np.sum(grad, axis=tuple(range(np.ndim(grad) - len(shape))))  # axes broadcasting added
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and np.shape(grad)[i] != 1)
+    grad = np.sum(grad, axis=stretched, keepdims=True) if stretched else grad
     return grad.item() if shape == () else grad
 
 
 class MulLayer(Layer):
-    """out = x * y for scalars or broadcastable arrays. backward -> (dx, dy)."""
+    """out = x * y. x, y: numbers or arrays that broadcast together; out: their broadcast shape.
+    backward(dout of out's shape) -> (dx of x's shape, dy of y's shape)."""
 
     def __init__(self):
         self.x = self.y = self.out_shape = None
 
     def forward(self, x, y):
-        self.out_shape = _broadcast_shape(self, x, y)
+        self.out_shape = self._check_broadcast(x, y)
         self.x, self.y = x, y  # the multiply node needs both inputs for backward
         return x * y
 
     def backward(self, dout):
-        self._check_dout(dout, self._need_forward(self.out_shape))
-        dx = _unbroadcast(dout * self.y, np.shape(self.x))  # swap: dx uses y
-        dy = _unbroadcast(dout * self.x, np.shape(self.y))  # and dy uses x
-        return dx, dy
+        self._check_dout(dout, self.out_shape)
+        dx = dout * self.y  # swapped: dx uses y
+        dy = dout * self.x  # and dy uses x
+        return sum_to(dx, np.shape(self.x)), sum_to(dy, np.shape(self.y))
 
 
 class AddLayer(Layer):
-    """out = x + y for scalars or broadcastable arrays. backward -> (dx, dy)."""
+    """out = x + y. x, y: numbers or arrays that broadcast together; out: their broadcast shape.
+    backward(dout of out's shape) -> (dx of x's shape, dy of y's shape)."""
 
     def __init__(self):
         self.x_shape = self.y_shape = self.out_shape = None
 
     def forward(self, x, y):
-        self.out_shape = _broadcast_shape(self, x, y)
-        self.x_shape, self.y_shape = np.shape(x), np.shape(y)  # shapes only
+        self.out_shape = self._check_broadcast(x, y)
+        self.x_shape, self.y_shape = np.shape(x), np.shape(y)  # the add node needs only the shapes
         return x + y
 
     def backward(self, dout):
-        self._check_dout(dout, self._need_forward(self.out_shape))
-        return _unbroadcast(dout, self.x_shape), _unbroadcast(dout, self.y_shape)
+        self._check_dout(dout, self.out_shape)
+        dx = dout * 1  # the add node passes the gradient on unchanged
+        dy = dout * 1
+        return sum_to(dx, self.x_shape), sum_to(dy, self.y_shape)
 
 
 class Relu(Layer):
-    """y = max(x, 0), any shape. The gradient at exactly x = 0 is taken as 0."""
+    """y = max(x, 0), any shape. backward(dout of x's shape) -> dx: dout where x > 0, else 0
+    (also at exactly x = 0)."""
 
     def __init__(self):
         self.mask = None  # True where x <= 0: the switch is off there
 
     def forward(self, x):
-        x = np.asarray(x)
-        self.mask = x <= 0
-        return np.maximum(x, 0)  # = where(mask, 0, x), and ~10x faster on big arrays
+        self.mask = np.asarray(x) <= 0
+        return np.maximum(x, 0)  # = x with 0 where mask, and ~10x faster on big arrays
 
     def backward(self, dout):
-        self._check_dout(dout, self._need_forward(self.mask).shape)
+        self._check_dout(dout, self.mask)
         return np.where(self.mask, 0, dout)  # a new array: dout is left as it was
 
 
 class Sigmoid(Layer):
-    """y = 1 / (1 + exp(-x)), any shape; backward uses only y: dx = dout * y * (1 - y)."""
+    """y = 1 / (1 + exp(-x)), any shape. backward(dout of x's shape) -> dx = dout * y * (1 - y):
+    it needs only the output y."""
 
     def __init__(self):
         self.out = None
 
     def forward(self, x):
-        self.out = sigmoid(x)
+        self.out = sigmoid(x)  # bplib.sigmoid: no overflow warning for large |x|
         return self.out
 
     def backward(self, dout):
-        y = self._need_forward(self.out)
-        self._check_dout(dout, y.shape)
-        return dout * y * (1.0 - y)
+        self._check_dout(dout, self.out)
+        return dout * (1.0 - self.out) * self.out
 
 
 class Affine(Layer):
-    """out = x @ W + b.  x: (N, D) or (N, d1, d2, ...) with d1*d2*... = D;
-    W: (D, M); b: (M,); out: (N, M). backward(dout (N, M)) -> dx of x's shape.
+    """out = x @ W + b.  x: (N, D), or (N, d1, d2, ...) with d1*d2*... = D (e.g. images
+    (N, 1, 28, 28), read as N rows of 784), or one row (D,); W: (D, M); b: (M,);
+    out: (N, M), or (M,) for one row. backward(dout of out's shape) -> dx of x's shape,
+    and keeps dW (D, M) and db (M,).
 
     ``input_grad=False`` skips dx (returns None): the first layer of a network
     never needs the gradient of the data.
@@ -126,32 +151,40 @@ class Affine(Layer):
         self.x = self.x_shape = self.out_shape = self.dW = self.db = None
 
     def forward(self, x):
-        x = np.asarray(x)
-        self.x_shape = x.shape
-        self.x = x.reshape(x.shape[0], -1) if x.ndim != 1 else x.reshape(1, -1)
-        if self.x.shape[1] != self.W.shape[0]:
-            raise ValueError(
-                f"Affine: input of shape {x.shape} has width {self.x.shape[1]}, "
-                f"but W has {self.W.shape[0]} rows (W is {self.W.shape})"
-            )
+        self.x_shape, self.x = np.shape(x), self._rows(x)  # x as rows (N, D)
         out = self.x @ self.W + self.b
-        out = out[0] if x.ndim == 1 else out
-        self.out_shape = out.shape
-        return out
+        self.out_shape = out.shape if len(self.x_shape) > 1 else out.shape[1:]
+        return out.reshape(self.out_shape)
 
     def backward(self, dout):
-        x = self._need_forward(self.x)
-        dout = self._check_dout(dout, self.out_shape).reshape(x.shape[0], -1)
-        self.dW = x.T @ dout
+        dout = self._check_dout(dout, self.out_shape).reshape(len(self.x), -1)
+        self.dW = self.x.T @ dout
         self.db = dout.sum(axis=0)
         return (dout @ self.W.T).reshape(self.x_shape) if self.input_grad else None
+
+    def _rows(self, x):
+        """x as a matrix (N, D), or a clear error if its rows are not as wide as W is tall."""
+        x = np.asarray(x)
+        rows = x.reshape(len(x) if x.ndim > 1 else 1, -1)
+        if rows.shape[1] != self.W.shape[0]:
+            raise ValueError(
+                say(
+                    "Affine: input of shape {shape} has width {width}, but W has {rows} rows (W is {w})",
+                    shape=x.shape,
+                    width=rows.shape[1],
+                    rows=self.W.shape[0],
+                    w=self.W.shape,
+                )
+            )
+        return rows
 
 
 class SoftmaxWithLoss(Layer):
     """Softmax followed by the mean cross-entropy error, as one layer.
 
-    forward(x, t) -> loss, a float >= 0. x: logits (N, C) or (C,); t: class indices
-    (N,) or one-hot rows (N, C), both give the same loss and gradient.
+    forward(x, t) -> loss, a float >= 0. x: scores (N, C), or one row (C,). t: class indices
+    (N,), or rows (N, C) that are one-hot or probabilities (each >= 0, summing to 1): labels
+    and one-hot rows give the same loss and gradient; other rows are refused.
     backward(dout=1.0) -> dout * (y - t) / N, of x's shape.
     """
 
@@ -159,19 +192,14 @@ class SoftmaxWithLoss(Layer):
         self.y = self.t = self.loss = self.x_shape = None
 
     def forward(self, x, t):
-        a = as_float_array(x)
-        self.x_shape, a = a.shape, a.reshape(-1, a.shape[-1])
-        require_finite(a, "SoftmaxWithLoss")
-        self.t = as_target(t, a.shape, "SoftmaxWithLoss").astype(a.dtype, copy=False)
-        shifted = a - a.max(axis=1, keepdims=True)  # exp never overflows
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        self.y = e / total
-        log_y = shifted - np.log(total)  # log-softmax: exact, never log(0)
-        self.loss = float(-(self.t * log_y).sum() / a.shape[0]) + 0.0  # never -0.0
+        x = as_float_array(x)
+        self.x_shape, x = x.shape, x.reshape(-1, x.shape[-1])  # rows (N, C): one row (C,) is N = 1
+        self.t = as_target(t, x.shape, "SoftmaxWithLoss", x.dtype)  # labels become one-hot rows
+        self.y = softmax(x)
+        self.loss = softmax_cross_entropy(x, self.t)  # from the scores: never log(0)
         return self.loss
 
     def backward(self, dout=1.0):
-        y = self._need_forward(self.y)
-        self._check_dout(dout, ())
-        return (dout * (y - self.t) / y.shape[0]).reshape(self.x_shape)
+        self._check_dout(dout, self.loss)
+        dx = dout * (self.y - self.t) / len(self.y)
+        return dx.reshape(self.x_shape)

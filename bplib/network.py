@@ -7,6 +7,7 @@ import numpy as np
 
 from .gradcheck import numerical_gradient
 from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
+from .words import say
 
 
 class Params(MutableMapping):
@@ -26,16 +27,25 @@ class Params(MutableMapping):
 
     def __setitem__(self, name, value):
         if name not in self._bindings:
-            raise KeyError(f"no parameter {name!r}; the parameters are {list(self._bindings)}")
+            raise KeyError(
+                say("no parameter {name!r}; the parameters are {names}", name=name, names=list(self))
+            )
         layer, attr = self._bindings[name]
         old = getattr(layer, attr)
         value = np.asarray(value, dtype=old.dtype)
         if value.shape != old.shape:
-            raise ValueError(f"params[{name!r}] must keep its shape {old.shape}, got {value.shape}")
+            raise ValueError(
+                say(
+                    "params[{name!r}] must keep its shape {shape}, got {got}",
+                    name=name,
+                    shape=old.shape,
+                    got=value.shape,
+                )
+            )
         setattr(layer, attr, value)
 
     def __delitem__(self, name):
-        raise TypeError("parameters cannot be deleted from a network")
+        raise TypeError(say("parameters cannot be deleted from a network"))
 
     def __iter__(self):
         return iter(self._bindings)
@@ -71,9 +81,16 @@ class TwoLayerNet:
             ("output_size", output_size),
         ):
             if int(n) != n or n < 1:
-                raise ValueError(f"TwoLayerNet: {name} must be a positive whole number, got {n}")
+                raise ValueError(
+                    say("TwoLayerNet: {name} must be a positive whole number, got {n}", name=name, n=n)
+                )
         if activation not in ("relu", "sigmoid"):
-            raise ValueError(f"TwoLayerNet: activation must be 'relu' or 'sigmoid', got {activation!r}")
+            raise ValueError(
+                say(
+                    "TwoLayerNet: activation must be 'relu' or 'sigmoid', got {activation!r}",
+                    activation=activation,
+                )
+            )
         rng = np.random.default_rng(seed)
 
         def weights(rows, cols):
@@ -113,7 +130,13 @@ class TwoLayerNet:
         x, t = np.asarray(x), np.asarray(t)
         t = np.argmax(t, axis=1) if t.ndim != 1 else t
         if len(t) != len(x) or len(x) == 0:
-            raise ValueError(f"accuracy: x has {len(x)} rows and t has {len(t)} labels; need the same, > 0")
+            raise ValueError(
+                say(
+                    "accuracy: x has {rows} rows and t has {labels} labels; need the same, > 0",
+                    rows=len(x),
+                    labels=len(t),
+                )
+            )
         hits = 0
         for i in range(0, len(x), chunk):
             hits += np.count_nonzero(np.argmax(self.predict(x[i : i + chunk]), axis=1) == t[i : i + chunk])

@@ -38,7 +38,7 @@ __all__ = [
 
 def _check_lr(lr):
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"the learning rate must be a number > 0, got {lr!r}")
+        raise ValueError(say("the learning rate must be a number > 0, got {lr!r}", lr=lr))
     return float(lr)  # a Python float: np.float64(0.1) * float32 array would upcast to float64
 
 
@@ -178,12 +178,14 @@ class JupyterReporter(Reporter):
     def start(self, iters, iter_per_epoch):
         import ipywidgets as widgets
         from IPython.display import display
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         self.bar = widgets.IntProgress(min=0, max=iters, description=say("training"))
         self.label = widgets.Label(f"0 / {iters}")
         self.image = widgets.Image(format="png")
         self.fig = Figure(figsize=self.figsize, dpi=80)
+        FigureCanvasAgg(self.fig)  # png() reads the pixels of an Agg canvas
         self.iters, self.shown_at, self.next_draw, self.drawn = iters, time.perf_counter(), 0.0, None
         display(widgets.VBox([widgets.HBox([self.bar, self.label]), self.image]))
 
@@ -268,7 +270,9 @@ def plot_history(history, fig=None, figsize=(8, 3)):
 
 def _whole(name, value, low):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
+        raise ValueError(
+            say("{name} must be a whole number >= {low}, got {value!r}", name=name, low=low, value=value)
+        )
     return int(value)
 
 
@@ -276,14 +280,31 @@ def _check_data(network, x, t, name):
     """x, t as arrays; ValueError unless x has one row per label and the network's input width."""
     x, t = np.asarray(x), np.asarray(t)
     if x.ndim < 2 or len(x) == 0:
-        raise ValueError(f"x_{name} must hold at least one example per row, got shape {x.shape}")
+        raise ValueError(
+            say(
+                "x_{name} must hold at least one example per row, got shape {shape}", name=name, shape=x.shape
+            )
+        )
     if len(t) != len(x):
-        raise ValueError(f"x_{name} has {len(x)} examples but t_{name} has {len(t)} labels")
+        raise ValueError(
+            say(
+                "x_{name} has {n} examples but t_{name} has {labels} labels",
+                name=name,
+                n=len(x),
+                labels=len(t),
+            )
+        )
     width, inputs = math.prod(x.shape[1:]), network.params["W1"].shape[0]
     if width != inputs:
         raise ValueError(
-            f"x_{name} examples have {width} values (shape {x.shape[1:]}), "
-            f"but the network takes {inputs} inputs"
+            say(
+                "x_{name} examples have {width} values (shape {shape}), "
+                "but the network takes {inputs} inputs",
+                name=name,
+                width=width,
+                shape=x.shape[1:],
+                inputs=inputs,
+            )
         )
     as_target(t, (len(t), network.params["W2"].shape[-1]), f"t_{name}")  # labels fit the outputs
     return x, t
@@ -293,14 +314,20 @@ def _check_settings(network, x_train, t_train, x_test, t_test, iters, batch_size
     iters = _whole("iters", iters, 1)
     batch_size = _whole("batch_size", batch_size, 1)
     if not callable(getattr(optimizer, "update", None)):
-        raise ValueError(f"optimizer must have an update(params, grads) method, got {optimizer!r}")
+        raise ValueError(
+            say("optimizer must have an update(params, grads) method, got {optimizer!r}", optimizer=optimizer)
+        )
     if hasattr(optimizer, "lr"):
         _check_lr(optimizer.lr)
     x_train, t_train = _check_data(network, x_train, t_train, "train")
     x_test, t_test = _check_data(network, x_test, t_test, "test")
     if batch_size > len(x_train):
         raise ValueError(
-            f"batch_size {batch_size} is larger than the training data ({len(x_train)} examples)"
+            say(
+                "batch_size {batch_size} is larger than the training data ({n} examples)",
+                batch_size=batch_size,
+                n=len(x_train),
+            )
         )
     return x_train, t_train, x_test, t_test, iters, batch_size
 
@@ -374,15 +401,19 @@ def _stop_if_broken(reporter, network, x_batch, i, optimizer, cause=None):
     """Raise one clear ValueError if training cannot go on after iteration i: NaN or inf in
     the data, or a diverging run (weights or scores overflowed). Otherwise do nothing."""
     if not np.all(np.isfinite(x_batch)):
-        message = f"training stopped at iteration {i}: x_train contains NaN or inf"
+        message = say("training stopped at iteration {i}: x_train contains NaN or inf", i=i)
     else:
         weights_ok = all(np.all(np.isfinite(p)) for p in network.params.values())
         if weights_ok and np.all(np.isfinite(network.predict(x_batch))):
             return
-        lr = f" than {optimizer.lr}" if hasattr(optimizer, "lr") else ""
-        message = (
-            f"training diverged at iteration {i}: the weights or scores overflowed to inf or NaN. "
-            f"Try a smaller learning rate{lr}."
+        message = say(
+            "training diverged at iteration {i}: the weights or scores overflowed to inf or NaN. "
+            "Try a smaller learning rate than {lr} (or smaller starting weights)."
+            if hasattr(optimizer, "lr")
+            else "training diverged at iteration {i}: the weights or scores overflowed to inf or NaN. "
+            "Try a smaller learning rate (or smaller starting weights).",
+            i=i,
+            lr=getattr(optimizer, "lr", None),
         )
     reporter.stopped(message)
     raise ValueError(message) from cause

@@ -487,7 +487,7 @@ def test_runs_and_their_plot_in_chinese(small_task, chinese, capsys):
     assert run_label(**SETTINGS) == "学习率 0.1，隐藏层 50，批大小 100，1000 次迭代，权重初始值 0.01，relu"
     data, runs = small_task(), {}
     empty = run_and_overlay(None, runs, data, iters=10, lr=0.0)
-    assert capsys.readouterr().out.startswith(say("Cannot train: {why}", why="the learning rate"))
+    assert capsys.readouterr().out == "无法训练：学习率必须是大于 0 的数，但传入的是 0.0\n"
     assert (
         empty._suptitle.get_text()
         == say("Training runs compared: none yet, press Train")
@@ -547,3 +547,50 @@ def test_train_again_panel_in_chinese(small_task, chinese, capsys):
     )
     clear.click()
     assert status.value == "请按“训练”"
+
+
+def test_a_diverging_run_is_explained_in_chinese(small_task, chinese, capsys):
+    """Chapter 6's "things to try": learning rate 10 with starting weights of scale 10. On inputs
+    ten times larger than the small task's, the scores overflow within a few iterations."""
+    x, t, xt, tt = small_task()
+    runs = {}
+    run_and_overlay(None, runs, (x * 10, t, xt * 10, tt), lr=10.0, weight_init_std=10.0, iters=200)
+    out = capsys.readouterr().out
+    assert runs == {} and re.fullmatch(
+        r"无法训练：训练在第 \d+ 次迭代时发散了：权重或得分溢出，变成了 inf 或 NaN。"
+        r"请试试比 10\.0 小的学习率（或更小的权重初始值）。\n",
+        out,
+    )
+    assert not _english_words([out.replace("inf", "").replace("NaN", "")])
+
+
+def test_the_panels_refusals_in_chinese(small_task, chinese, capsys):
+    data = small_task()
+    for settings, message in [
+        ({"lr": 0.0}, "无法训练：学习率必须是大于 0 的数，但传入的是 0.0"),
+        ({"weight_init_std": -1.0}, "无法训练：权重初始值的标准差必须是 >= 0 的数，但传入的是 -1.0"),
+        ({"hidden_size": 0}, "无法训练：TwoLayerNet：hidden_size 必须是正整数，但传入的是 0"),
+        ({"batch_size": 1000}, "无法训练：batch_size 1000 大于训练数据的数量（200 个样本）"),
+    ]:
+        run_and_overlay(None, {}, data, **settings)
+        assert capsys.readouterr().out == message + "\n"
+    with pytest.raises(TypeError, match=r"^run_and_overlay：未知的设置 \['learning_rate'\]"):
+        run_and_overlay(None, {}, data, learning_rate=0.1)
+    with pytest.raises(ValueError, match=r"^train_again_panel：lr=0\.5 不是滑块上的位置之一"):
+        train_again_panel(*data, lr=0.5)
+
+
+def test_check_optimizer_names_an_error_in_chinese(chinese):
+    result = check_optimizer(_Typo, verbose=False)
+    assert result.message == "未通过：AttributeError：'_Typo' object has no attribute 'velocity'"
+    with pytest.raises(ValueError, match=r"^check_optimizer：rule 必须是 \['momentum', 'sgd'\] 之一"):
+        check_optimizer(Momentum, rule="adam")
+
+
+def test_the_figures_refuse_bad_input_in_chinese(chinese):
+    with pytest.raises(ValueError, match=r"^weights_figure：W1 的形状必须是 \(784, H\)"):
+        weights_figure(np.zeros((10, 3)))
+    with pytest.raises(ValueError, match=r"^digits_figure：有 2 张图像，却有 1 个标题$"):
+        digits_figure(np.zeros((2, 784)), ["a"], "t")
+    with pytest.raises(ValueError, match=r"^confusion_matrix：y 中有超出 0\.\.2 的类别$"):
+        confusion_matrix(np.array([0, 1]), np.array([0, 5]), classes=3)

@@ -1,4 +1,4 @@
-"""numerical_gradient, relative_error and check_layer."""
+"""numerical_gradient, relative_error and check_layer (the wrong layers it catches: test_wrong_layers.py)."""
 
 import numpy as np
 import pytest
@@ -124,3 +124,109 @@ def test_check_layer_leaves_float32_parameters_as_they_were():
     layer = Affine(W, np.zeros(3, np.float32))
     assert check_layer(layer, np.ones((1, 2)), verbose=False).passed
     assert layer.W is W and layer.W.dtype == np.float32 and layer.b.dtype == np.float32
+
+
+# --- check_layer: what it prints, in both languages ------------------------------------------
+
+
+class HalfDiv(Layer):
+    """A division whose backward forgets dy (the learner's first attempt)."""
+
+    def forward(self, x, y):
+        self.y = y
+        return x / y
+
+    def backward(self, dout):
+        return dout / self.y
+
+
+def _div_inputs():
+    rng = np.random.default_rng(2)
+    return rng.standard_normal((2, 3)), rng.uniform(0.5, 2.0, (2, 3))
+
+
+def test_check_layer_prints_a_short_table(capsys):
+    from bplib.chapters.solutions import DivLayer
+
+    result = check_layer(DivLayer(), *_div_inputs(), expect=lambda x, y: x / y)
+    lines = capsys.readouterr().out.splitlines()
+    assert result.passed and result.problems == [] and list(result.errors) == ["forward", "dx", "dy"]
+    assert lines[:2] == ["check_layer(DivLayer)", "checked    relative error  result   (tolerance 1e-07)"]
+    assert [line.split()[0] for line in lines[2:]] == ["forward", "dx", "dy"]
+    assert all(line.endswith("  PASS") and len(line) == 31 for line in lines[2:])
+
+
+def test_check_layer_fail_printout(capsys):
+    result = check_layer(HalfDiv(), *_div_inputs(), expect=lambda x, y: x / y)
+    assert not result.passed
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].startswith("forward") and out[2].endswith("PASS")
+    assert out[4] == "dy                      -  FAIL"
+    assert out[5:] == ["FAIL: backward returned no gradient for y: it must return one per input, (dx, dy)"]
+
+
+def test_check_layer_in_chinese(chinese, capsys):
+    result = check_layer(HalfDiv(), *_div_inputs(), expect=lambda x, y: x / y)
+    assert not result.passed
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "检查项           相对误差  结果     （容许误差 1e-07）"
+    assert lines[2].startswith("正向传播  ") and lines[2].endswith("  通过")
+    assert lines[4] == "dy                      -  未通过"
+    assert lines[5] == "未通过：backward 没有返回 y 的梯度：每个输入都要有一个梯度，即 (dx, dy)"
+    assert result.problems == ["backward 没有返回 y 的梯度：每个输入都要有一个梯度，即 (dx, dy)"]
+
+
+def test_check_layer_reports_any_other_error_in_one_line(capsys):
+    class Broken(Layer):
+        def forward(self, x):
+            return x @ np.ones((5, 1))  # the wrong width
+
+    result = check_layer(Broken(), np.ones((2, 3)))
+    out = capsys.readouterr().out.splitlines()
+    assert not result.passed and len(out) == 2
+    assert out[1].startswith("FAIL: forward raised ValueError: matmul")
+
+
+def test_a_stub_whose_forward_is_not_written_yet_says_so(capsys):
+    class Stub(Layer):
+        def forward(self, x, y):
+            raise NotImplementedError("your code here")
+
+    result = check_layer(Stub(), np.ones(2), np.ones(2), expect=np.add)
+    assert not result.passed and result.note == "your code here"
+    assert capsys.readouterr().out == "check_layer(Stub)\nFAIL: not written yet: your code here\n"
+
+
+def test_targets_may_be_several_and_get_no_gradient():
+    class WeightedSquares(Layer):
+        def forward(self, x, t, w):
+            self.x, self.t, self.w = x, t, w
+            return float(np.sum(w * (x - t) ** 2))
+
+        def backward(self, dout=1.0):
+            return dout * 2 * self.w * (self.x - self.t)
+
+    rng = np.random.default_rng(4)
+    x, t, w = rng.standard_normal((3, 2)), rng.standard_normal((3, 2)), rng.uniform(1, 2, (3, 2))
+    result = check_layer(WeightedSquares(), x, targets=(t, w), verbose=False)
+    assert result.passed and list(result.errors) == ["dx"]
+
+
+def test_check_layer_leaves_the_callers_arrays_and_layer_alone():
+    from bplib import Affine
+
+    rng = np.random.default_rng(5)
+    W, b, x = rng.standard_normal((3, 2)), rng.standard_normal(2), rng.standard_normal((4, 3))
+    copies = W.copy(), b.copy(), x.copy()
+    layer = Affine(W, b)
+    assert check_layer(layer, x, verbose=False).passed
+    assert layer.W is W and layer.b is b
+    for a, c in zip((W, b, x), copies, strict=True):
+        assert a.tobytes() == c.tobytes()
+
+
+def test_numerical_gradient_refusals_in_chinese(chinese):
+    with pytest.raises(ValueError, match=r"^numerical_gradient：x 的 dtype 是 int64，存不下 x \+ h"):
+        numerical_gradient(lambda v: np.sum(v**2), np.array([1, 2]))
+    with pytest.raises(ValueError, match="^numerical_gradient：f 必须返回一个数"):
+        numerical_gradient(lambda v: v * 2, np.ones(2))

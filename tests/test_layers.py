@@ -43,7 +43,7 @@ def test_affine_passes_gradient_check_for_any_rank(x_shape, w_shape):
     layer = Affine(RNG.standard_normal(w_shape), RNG.standard_normal(w_shape[1]))
     x = RNG.standard_normal(x_shape)
     result = check_layer(layer, x, verbose=False)
-    assert result.passed and set(result.errors) == {"input 0", "W", "b"}
+    assert result.passed and set(result.errors) == {"dx", "dW", "db"}
     assert layer.backward(np.ones((x_shape[0], w_shape[1]))).shape == x_shape
 
 
@@ -51,7 +51,7 @@ def test_affine_passes_gradient_check_for_any_rank(x_shape, w_shape):
 def test_softmax_with_loss_passes_gradient_check_with_labels_and_one_hot(n, c):
     x, t = _logits((n, c)), RNG.integers(0, c, n)
     assert check_layer(SoftmaxWithLoss(), x, t, verbose=False).passed
-    assert check_layer(SoftmaxWithLoss(), x, np.eye(c)[t], verbose=False).passed
+    assert check_layer(SoftmaxWithLoss(), x, targets=np.eye(c)[t], verbose=False).passed
 
 
 def test_labels_and_one_hot_give_same_loss_and_gradient():
@@ -216,3 +216,106 @@ def test_non_finite_logits_are_refused(bad):
 def test_inputs_that_cannot_broadcast_are_refused(layer):
     with pytest.raises(ValueError, match=r"\(2, 3\) and \(4,\) cannot broadcast"):
         layer.forward(np.ones((2, 3)), np.ones(4))
+
+
+# --- targets: labels, one-hot rows, probability rows; anything else refused ---------------
+
+
+def test_probability_rows_are_targets_whose_gradient_is_y_minus_t():
+    x, t = _logits((3, 4)), RNG.dirichlet(np.ones(4), size=3)  # each row >= 0, summing to 1
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(x, t)
+    y = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    assert loss == pytest.approx(-np.sum(t * np.log(y)) / 3, rel=1e-12)
+    np.testing.assert_allclose(layer.backward(), (y - t) / 3, rtol=1e-12)
+    assert check_layer(SoftmaxWithLoss(), x, targets=t, verbose=False).passed
+
+
+@pytest.mark.parametrize(
+    "rows,message",
+    [
+        ([[0.0, 1.0, 0.0], [0.5, 0.6, 0.0]], r"target row 1 sums to 1\.1, not 1"),
+        ([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0]], r"target row 1 sums to 2, not 1"),
+        ([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]], r"target row 0 sums to 0, not 1"),
+        ([[1.0, 0.0, 0.0], [1.2, -0.2, 0.0]], r"target row 1 has a negative entry \(-0\.2\)"),
+    ],
+)
+def test_rows_that_are_not_probabilities_are_refused_by_row(rows, message):
+    """Rows not summing to 1 used to pass as one-hot, and then y - t mismatched the loss."""
+    t = np.array(rows)
+    with pytest.raises(ValueError, match="SoftmaxWithLoss: " + message):
+        SoftmaxWithLoss().forward(np.ones((2, 3)), t)
+    from bplib import cross_entropy_error
+
+    with pytest.raises(ValueError, match="cross_entropy_error: " + message):
+        cross_entropy_error(np.full((2, 3), 1 / 3), t)
+    assert t.tolist() == rows
+
+
+def test_float32_probability_rows_within_rounding_are_accepted():
+    t = np.full((2, 3), 1 / 3, dtype=np.float32)  # sums to 1 only up to float32 rounding
+    sm = SoftmaxWithLoss()
+    sm.forward(np.zeros((2, 3), np.float32), t)
+    assert sm.backward().dtype == np.float32
+
+
+def test_one_hot_targets_take_the_scores_dtype():
+    sm = SoftmaxWithLoss()
+    sm.forward(np.zeros((2, 3), np.float32), np.eye(3)[[0, 2]])  # float64 rows, float32 scores
+    assert sm.backward().dtype == np.float32
+
+
+def test_one_scores_row_with_a_label_or_a_row():
+    a, b = SoftmaxWithLoss(), SoftmaxWithLoss()
+    x = np.array([0.3, 2.9, 4.0])
+    assert a.forward(x, 2) == pytest.approx(b.forward(x, [0.0, 0.0, 1.0]), rel=1e-15)
+    assert a.backward().shape == (3,)
+    assert check_layer(SoftmaxWithLoss(), x, np.array(2), verbose=False).passed
+
+
+# --- sum_to: the gradient of an input that broadcasting stretched ---------------------------
+
+
+def test_sum_to_adds_the_gradient_over_the_broadcast_axes():
+    from bplib.layers import sum_to
+
+    g = np.arange(6.0).reshape(2, 3)
+    assert sum_to(g, (2, 3)) is g
+    assert sum_to(g, (3,)).tolist() == [3.0, 5.0, 7.0]
+    assert sum_to(g, (2, 1)).tolist() == [[3.0], [12.0]]
+    assert sum_to(g, ()) == 15.0 and isinstance(sum_to(g, ()), float)
+
+
+# --- the shown source: the book's idea, one guard line, nothing else ----------------------
+
+
+def test_each_backward_is_the_books_lines_after_one_guard_line():
+    import inspect
+
+    for layer in (MulLayer, AddLayer, Relu, Sigmoid, Affine, SoftmaxWithLoss):
+        body = inspect.getsource(layer.backward).splitlines()[1:]
+        assert body[0].strip().startswith(("self._check_dout(dout", "dout = self._check_dout(dout")), layer
+        assert len(body) <= 5, layer
+        assert "_need_forward" not in inspect.getsource(layer)
+
+
+# --- the messages in Chinese ----------------------------------------------------------------
+
+
+def test_layer_errors_in_chinese(chinese):
+    with pytest.raises(ValueError, match=r"^Affine：形状为 \(3, 100\) 的输入每行有 100 个值，但 W 有 784 行"):
+        Affine(np.ones((784, 50)), np.zeros(50)).forward(np.ones((3, 100)))
+    with pytest.raises(RuntimeError, match=r"^Relu\.backward 在 forward 之前被调用了"):
+        Relu().backward(np.ones(2))
+    with pytest.raises(ValueError, match=r"^MulLayer：形状为 \(2, 3\) 和 \(4,\) 的两个输入无法广播"):
+        MulLayer().forward(np.ones((2, 3)), np.ones(4))
+    with pytest.raises(ValueError, match=r"^SoftmaxWithLoss：标签 3 超出了 3 个类别的范围 \[0, 3\)"):
+        SoftmaxWithLoss().forward(np.ones((2, 3)), [0, 3])
+    with pytest.raises(ValueError, match=r"^SoftmaxWithLoss：监督标签第 1 行的和是 1\.1，不是 1"):
+        SoftmaxWithLoss().forward(np.ones((2, 3)), [[0.0, 1.0, 0.0], [0.5, 0.6, 0.0]])
+    layer = Sigmoid()
+    layer.forward(np.ones(3))
+    with pytest.raises(
+        ValueError, match=r"^Sigmoid\.backward：dout 的形状是 \(2,\)，应与正向传播输出的形状 \(3,\) 相同"
+    ):
+        layer.backward(np.ones(2))

@@ -91,3 +91,21 @@ def test_bad_settings_are_refused():
         TwoLayerNet(4, 3, 2, activation="tanh")
     with pytest.raises(ValueError, match="width 5"):
         _net().predict(np.ones((2, 5)))
+
+
+def test_the_networks_errors_in_chinese(chinese):
+    net = _net()
+    with pytest.raises(
+        ValueError, match=r"^params\['W1'\] 必须保持形状 \(6, 5\)，但传入值的形状是 \(5, 6\)$"
+    ):
+        net.params["W1"] = np.zeros((5, 6))
+    with pytest.raises(KeyError, match="没有名为 'W3' 的参数"):
+        net.params["W3"] = np.zeros(2)
+    with pytest.raises(TypeError, match="^不能从网络中删除参数$"):
+        del net.params["W1"]
+    with pytest.raises(ValueError, match="^TwoLayerNet：hidden_size 必须是正整数，但传入的是 0$"):
+        TwoLayerNet(4, 0, 2)
+    with pytest.raises(ValueError, match="^TwoLayerNet：activation 必须是 'relu' 或 'sigmoid'"):
+        TwoLayerNet(4, 3, 2, activation="tanh")
+    with pytest.raises(ValueError, match="^accuracy：x 有 2 行，t 有 3 个标签"):
+        net.accuracy(np.ones((2, 6)), [0, 1, 2])

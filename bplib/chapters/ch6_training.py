@@ -178,7 +178,7 @@ def weights_figure(W1, ncols=10, fig=None):
     """
     W1 = np.asarray(W1, dtype=float)
     if W1.ndim != 2 or W1.shape[0] != 784:
-        raise ValueError(f"weights_figure: W1 must have shape (784, H), got {W1.shape}")
+        raise ValueError(say("weights_figure: W1 must have shape (784, H), got {shape}", shape=W1.shape))
     images = W1.T.reshape(-1, 28, 28)
     nrows = math.ceil(len(images) / ncols)
     fig = canvas(fig, (ncols * 0.9, nrows * 0.95 + 0.9))
@@ -197,7 +197,9 @@ def digits_figure(images, titles, title, ncols=10, fig=None):
     """Digits (N, 784) or (N, 28, 28) in a grid, each with its own small title."""
     images = np.asarray(images, dtype=float).reshape(-1, 28, 28)
     if len(titles) != len(images):
-        raise ValueError(f"digits_figure: {len(images)} images but {len(titles)} titles")
+        raise ValueError(
+            say("digits_figure: {images} images but {titles} titles", images=len(images), titles=len(titles))
+        )
     nrows = max(1, math.ceil(len(images) / ncols))
     fig = canvas(fig, (ncols * 0.9, nrows * 1.05 + 0.9))
     for ax, image, text in zip(_image_grid(fig, len(images), ncols), images, titles, strict=True):
@@ -237,10 +239,14 @@ def confusion_matrix(t, y, classes=10):
     """(classes, classes) counts: row = true class, column = predicted class. t, y: (N,) ints."""
     t, y = np.asarray(t), np.asarray(y)
     if t.shape != y.shape or t.ndim != 1:
-        raise ValueError(f"confusion_matrix: t and y must be two (N,) arrays, got {t.shape} and {y.shape}")
+        raise ValueError(
+            say("confusion_matrix: t and y must be two (N,) arrays, got {t} and {y}", t=t.shape, y=y.shape)
+        )
     for name, v in (("t", t), ("y", y)):
         if len(v) and (v.min() < 0 or v.max() >= classes):
-            raise ValueError(f"confusion_matrix: {name} holds classes outside 0..{classes - 1}")
+            raise ValueError(
+                say("confusion_matrix: {name} holds classes outside 0..{last}", name=name, last=classes - 1)
+            )
     return np.bincount(t * classes + y, minlength=classes * classes).reshape(classes, classes)
 
 
@@ -337,7 +343,9 @@ def check_optimizer(cls, rule="momentum", lr=0.1, momentum=0.9, steps=4, seed=0,
     other error as a FAIL naming it. Prints a line unless ``verbose`` is False.
     """
     if rule not in RULES:
-        raise ValueError(f"check_optimizer: rule must be one of {sorted(RULES)}, got {rule!r}")
+        raise ValueError(
+            say("check_optimizer: rule must be one of {rules}, got {rule!r}", rules=sorted(RULES), rule=rule)
+        )
     name = getattr(cls, "__name__", repr(cls))
     kwargs = {"lr": lr} if rule == "sgd" else {"lr": lr, "momentum": momentum}
     rng = np.random.default_rng(seed)
@@ -364,7 +372,7 @@ def check_optimizer(cls, rule="momentum", lr=0.1, momentum=0.9, steps=4, seed=0,
     except NotImplementedError as missing:
         message = say("not written yet: {why}", why=missing)
     except Exception as error:  # a learner's bug: report it in one line, no traceback
-        message = f"{type(error).__name__}: {error}"
+        message = say("{error}: {message}", error=type(error).__name__, message=error)
     passed = not message
     summary = (
         say("PASS: {steps} steps match {rule}", steps=steps, rule=RULES[rule])
@@ -426,7 +434,7 @@ def run_label(lr, hidden_size, batch_size, iters, weight_init_std, activation):
 
 def _check_init(std):
     if isinstance(std, bool) or not isinstance(std, numbers.Real) or not math.isfinite(std) or std < 0:
-        raise ValueError(f"the weight-init scale must be a number >= 0, got {std!r}")
+        raise ValueError(say("the weight-init scale must be a number >= 0, got {std!r}", std=std))
 
 
 def run_and_overlay(fig, runs, data, seed=0, reporter=False, **settings):
@@ -442,7 +450,13 @@ def run_and_overlay(fig, runs, data, seed=0, reporter=False, **settings):
     """
     unknown = sorted(set(settings) - set(SETTINGS))
     if unknown:
-        raise TypeError(f"run_and_overlay: unknown settings {unknown}; the settings are {list(SETTINGS)}")
+        raise TypeError(
+            say(
+                "run_and_overlay: unknown settings {unknown}; the settings are {settings}",
+                unknown=unknown,
+                settings=list(SETTINGS),
+            )
+        )
     s = {**SETTINGS, **settings}
     x_train, t_train, x_test, t_test = data
     t_train = np.asarray(t_train)
@@ -592,13 +606,23 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
 
     unknown = sorted(set(defaults) - set(SETTINGS))
     if unknown:
-        raise TypeError(f"train_again_panel: unknown settings {unknown}; the settings are {list(SETTINGS)}")
+        raise TypeError(
+            say(
+                "train_again_panel: unknown settings {unknown}; the settings are {settings}",
+                unknown=unknown,
+                settings=list(SETTINGS),
+            )
+        )
     s = {**SETTINGS, **defaults}
     for name, value in s.items():
         if value not in PANEL_CHOICES[name]:
             raise ValueError(
-                f"train_again_panel: {name}={value!r} is not one of the slider's positions "
-                f"(PANEL_CHOICES[{name!r}])"
+                say(
+                    "train_again_panel: {name}={value!r} is not one of the slider's positions "
+                    "(PANEL_CHOICES[{name!r}])",
+                    name=name,
+                    value=value,
+                )
             )
     style, layout = {"description_width": "110px"}, {"width": "380px"}
     controls = {

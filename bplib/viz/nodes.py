@@ -22,11 +22,12 @@ import numbers
 import numpy as np
 
 from ..layers import Layer
+from ..words import say
 
 
 def _constant(c, who):
     if not isinstance(c, numbers.Real) or not np.isfinite(c):
-        raise ValueError(f"{who}: the constant must be a finite real number, got {c!r}")
+        raise ValueError(say("{who}: the constant must be a finite real number, got {c!r}", who=who, c=c))
     return c
 
 
@@ -41,9 +42,8 @@ class SquareLayer(Layer):
         return x * x
 
     def backward(self, dout):
-        x = self._need_forward(self.x)
-        self._check_dout(dout, np.shape(x))
-        return dout * 2 * x
+        self._check_dout(dout, self.x)
+        return dout * 2 * self.x
 
 
 class ExpLayer(Layer):
@@ -57,13 +57,12 @@ class ExpLayer(Layer):
             try:
                 self.out = np.exp(x)
             except FloatingPointError:
-                raise ValueError("ExpLayer: exp(x) overflows float64 for x > 709.78") from None
+                raise ValueError(say("ExpLayer: exp(x) overflows float64 for x > 709.78")) from None
         return self.out
 
     def backward(self, dout):
-        y = self._need_forward(self.out)
-        self._check_dout(dout, np.shape(y))
-        return dout * y
+        self._check_dout(dout, self.out)
+        return dout * self.out
 
 
 class ReciprocalLayer(Layer):
@@ -74,14 +73,13 @@ class ReciprocalLayer(Layer):
 
     def forward(self, x):
         if np.any(np.asarray(x) == 0):
-            raise ValueError("ReciprocalLayer: the input contains 0, and 1/0 is undefined")
+            raise ValueError(say("ReciprocalLayer: the input contains 0, and 1/0 is undefined"))
         self.out = 1.0 / x
         return self.out
 
     def backward(self, dout):
-        y = self._need_forward(self.out)
-        self._check_dout(dout, np.shape(y))
-        return dout * -(y * y)  # -1/x² written with the output only
+        self._check_dout(dout, self.out)
+        return dout * -(self.out * self.out)  # -1/x² written with the output only
 
 
 class LogLayer(Layer):
@@ -92,14 +90,13 @@ class LogLayer(Layer):
 
     def forward(self, x):
         if not np.all(np.asarray(x) > 0):
-            raise ValueError("LogLayer: log needs every input > 0")
+            raise ValueError(say("LogLayer: log needs every input > 0"))
         self.x = x
         return np.log(x)
 
     def backward(self, dout):
-        x = self._need_forward(self.x)
-        self._check_dout(dout, np.shape(x))
-        return dout / x
+        self._check_dout(dout, self.x)
+        return dout / self.x
 
 
 class ScaleLayer(Layer):
@@ -114,7 +111,7 @@ class ScaleLayer(Layer):
         return self.c * x
 
     def backward(self, dout):
-        self._check_dout(dout, self._need_forward(self.x_shape))
+        self._check_dout(dout, self.x_shape)
         return self.c * dout
 
 
@@ -130,7 +127,7 @@ class ShiftLayer(Layer):
         return x + self.c
 
     def backward(self, dout):
-        self._check_dout(dout, self._need_forward(self.x_shape))
+        self._check_dout(dout, self.x_shape)
         return dout
 
 
@@ -139,24 +136,23 @@ class SumLayer(Layer):
     backward -> (dout, dout, ..., dout), one per input."""
 
     def __init__(self):
-        self.shapes = None
+        self.shape = self.count = None
 
     def forward(self, *xs):
         if not xs:
-            raise ValueError("SumLayer: needs at least one input")
-        shapes = {np.shape(x) for x in xs}
+            raise ValueError(say("SumLayer: needs at least one input"))
+        shapes = sorted({np.shape(x) for x in xs})
         if len(shapes) != 1:
-            raise ValueError(f"SumLayer: inputs must share one shape, got {sorted(shapes)}")
-        self.shapes = [np.shape(x) for x in xs]
+            raise ValueError(say("SumLayer: inputs must share one shape, got {shapes}", shapes=shapes))
+        self.shape, self.count = shapes[0], len(xs)
         out = xs[0]
         for x in xs[1:]:
             out = out + x
         return out
 
     def backward(self, dout):
-        shapes = self._need_forward(self.shapes)
-        self._check_dout(dout, shapes[0])
-        return tuple(dout for _ in shapes)
+        self._check_dout(dout, self.shape)
+        return (dout,) * self.count
 
 
 class DotLayer(Layer):
@@ -164,19 +160,22 @@ class DotLayer(Layer):
     backward(dY) -> (dX = dY · Wᵀ of X's shape, dW = Xᵀ · dY of W's shape)."""
 
     def __init__(self):
-        self.x = self.W = None
+        self.x = self.W = self.out_shape = None
 
     def forward(self, x, W):
         x, W = np.asarray(x), np.asarray(W)
         if W.ndim != 2 or x.ndim not in (1, 2) or x.shape[-1] != W.shape[0]:
-            raise ValueError(f"DotLayer: cannot multiply X of shape {x.shape} by W of shape {W.shape}")
+            raise ValueError(
+                say("DotLayer: cannot multiply X of shape {x} by W of shape {w}", x=x.shape, w=W.shape)
+            )
         self.x, self.W = x, W  # both are needed: dX uses W, dW uses X
-        return x @ W
+        out = x @ W
+        self.out_shape = out.shape
+        return out
 
     def backward(self, dout):
-        x = self._need_forward(self.x)
-        self._check_dout(dout, x.shape[:-1] + self.W.shape[1:])
+        self._check_dout(dout, self.out_shape)
         dout = np.asarray(dout)
         dx = dout @ self.W.T
-        dW = np.outer(x, dout) if x.ndim == 1 else x.T @ dout
+        dW = np.outer(self.x, dout) if self.x.ndim == 1 else self.x.T @ dout
         return dx, dW
