@@ -57,16 +57,15 @@ def cross_entropy_error(y, t):
     return float(-(t2 * log_y).sum() / y2.shape[0]) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def softmax_cross_entropy(a, t):
-    """``cross_entropy_error(softmax(a), t)`` computed from the scores a (N, C), exactly.
+def log_softmax(a):
+    """log(softmax(a)) over the last axis, same shape as a: a - max - log(sum(exp(a - max))).
 
-    t: rows (N, C) from ``as_target``. log(softmax(a)) is taken as a - max - log(sum(exp(a - max))),
-    which is never log(0): the loss stays the true loss even where a probability underflows to 0,
-    so it always agrees with the gradient (y - t) / N. Returns a Python float >= 0.
+    Exact where softmax underflows: a score 2000 below the best has log-probability -2000,
+    where log(softmax(a)) would be log(0) = -inf. SoftmaxWithLoss takes its loss from it, so
+    the loss is always the one its gradient (y - t) / N belongs to.
     """
-    shifted = a - a.max(axis=1, keepdims=True)  # exp never overflows
-    log_y = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return float(-(t * log_y).sum() / a.shape[0]) + 0.0  # + 0.0 turns -0.0 into 0.0
+    shifted = a - a.max(axis=-1, keepdims=True)  # exp never overflows
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def as_target(t, shape, who, dtype=None):
@@ -116,34 +115,41 @@ def as_target(t, shape, who, dtype=None):
 
 def _probability_rows(rows, who, dtype):
     """``rows`` (N, C) if each is >= 0 and sums to 1 (within sqrt(eps) of its float type), else ValueError."""
-    if not np.issubdtype(rows.dtype, np.number) or not np.all(np.isfinite(rows)):
+    if not np.issubdtype(rows.dtype, np.number):
         raise ValueError(say("{who}: target rows must hold finite numbers", who=who))
-    negative = (rows < 0).any(axis=1)
     sums = rows.sum(axis=1, dtype=np.float64)
     kind = rows.dtype if np.issubdtype(rows.dtype, np.floating) else np.float64
-    bad = negative | (np.abs(sums - 1.0) > np.sqrt(np.finfo(kind).eps))
-    if bad.any():
-        k = int(np.argmax(bad))
-        if negative[k]:
-            raise ValueError(
-                say(
-                    "{who}: target row {k} has a negative entry ({value:.4g}); rows must be one-hot "
-                    "or probabilities (entries >= 0 that sum to 1)",
-                    who=who,
-                    k=k,
-                    value=float(rows[k].min()),
-                )
-            )
+    tol = np.sqrt(np.finfo(kind).eps)
+    if not (rows.min(initial=0) >= 0 and np.abs(sums - 1.0).max(initial=0) <= tol):  # cheap test first
+        _refuse_rows(rows, sums, tol, who)
+    return rows if dtype is None else rows.astype(dtype, copy=False)
+
+
+def _refuse_rows(rows, sums, tol, who):
+    """Raise a ValueError naming the first row that is not made of probabilities."""
+    if not np.all(np.isfinite(rows)):
+        raise ValueError(say("{who}: target rows must hold finite numbers", who=who))
+    negative = (rows < 0).any(axis=1)
+    k = int(np.argmax(negative | (np.abs(sums - 1.0) > tol)))
+    if negative[k]:
         raise ValueError(
             say(
-                "{who}: target row {k} sums to {total:.6g}, not 1; rows must be one-hot "
+                "{who}: target row {k} has a negative entry ({value:.4g}); rows must be one-hot "
                 "or probabilities (entries >= 0 that sum to 1)",
                 who=who,
                 k=k,
-                total=float(sums[k]),
+                value=float(rows[k].min()),
             )
         )
-    return rows if dtype is None else rows.astype(dtype, copy=False)
+    raise ValueError(
+        say(
+            "{who}: target row {k} sums to {total:.6g}, not 1; rows must be one-hot "
+            "or probabilities (entries >= 0 that sum to 1)",
+            who=who,
+            k=k,
+            total=float(sums[k]),
+        )
+    )
 
 
 def require_finite(a, who):
@@ -157,6 +163,15 @@ def require_finite(a, who):
                 index=tuple(int(i) for i in bad),
             )
         )
+
+
+def as_rows(a, who):
+    """``a`` as float rows (N, C): the last axis is C, the others make up N ((C,) gives N = 1).
+    Raises ValueError naming the first NaN / inf (``who`` starts the message)."""
+    a = as_float_array(a)
+    rows = a.reshape(-1, a.shape[-1])
+    require_finite(a, who)
+    return rows
 
 
 def as_float_array(a):

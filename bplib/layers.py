@@ -12,7 +12,7 @@ refuses a call before ``forward`` or a ``dout`` of the wrong shape with a clear 
 
 import numpy as np
 
-from .functions import as_float_array, as_target, sigmoid, softmax, softmax_cross_entropy
+from .functions import as_rows, as_target, log_softmax, sigmoid
 from .words import say
 
 
@@ -192,11 +192,11 @@ class SoftmaxWithLoss(Layer):
         self.y = self.t = self.loss = self.x_shape = None
 
     def forward(self, x, t):
-        x = as_float_array(x)
-        self.x_shape, x = x.shape, x.reshape(-1, x.shape[-1])  # rows (N, C): one row (C,) is N = 1
+        self.x_shape, x = np.shape(x), as_rows(x, "SoftmaxWithLoss")  # (N, C) finite floats
         self.t = as_target(t, x.shape, "SoftmaxWithLoss", x.dtype)  # labels become one-hot rows
-        self.y = softmax(x)
-        self.loss = softmax_cross_entropy(x, self.t)  # from the scores: never log(0)
+        log_y = log_softmax(x)  # log(softmax(x)), never log(0)
+        self.y = np.exp(log_y)  # softmax(x)
+        self.loss = float(np.sum(self.t * -log_y)) / len(x)  # the cross-entropy error, per example
         return self.loss
 
     def backward(self, dout=1.0):

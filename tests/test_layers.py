@@ -1,5 +1,7 @@
 """The layers: gradient checks, the book's figures, the book's pitfalls, bad input."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -319,3 +321,11 @@ def test_layer_errors_in_chinese(chinese):
         ValueError, match=r"^Sigmoid\.backward：dout 的形状是 \(2,\)，应与正向传播输出的形状 \(3,\) 相同"
     ):
         layer.backward(np.ones(2))
+
+
+def test_softmax_with_loss_of_a_certain_answer_is_exactly_zero_and_stays_exact_far_out():
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(np.array([[1000.0, -1000.0, 0.0]]), [0])
+    assert loss == 0.0 and math.copysign(1.0, loss) == 1.0  # not -0.0
+    far = SoftmaxWithLoss().forward(np.array([[0.0, 2000.0, 1000.0]]), [0])
+    assert far == 2000.0  # -log(softmax) of a score 2000 below the best, not a clipped log(0)
