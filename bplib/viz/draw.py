@@ -261,7 +261,8 @@ class GraphDrawing:
             )
             return w / unit, h / unit
 
-        number, line = size("-0" + "0" * (ROOM - 2), self.fontsize - 1)
+        number = size("-0" + "0" * (ROOM - 2), self.fontsize - 1)[0]
+        line = size("lp", self.fontsize - 1)[1]  # a line's height, descent included, as a text's box has
         taken = [_circle_box(p, radius(graph, n)) for n, p in self.pos.items() if not graph.nodes[n].is_input]
         for name, (x, y) in self.pos.items():
             if graph.nodes[name].is_input:  # its name, right-aligned before the start of its arrow
@@ -269,10 +270,17 @@ class GraphDrawing:
                 taken.append((x - 0.07 - width, x - 0.07, y - height / 2, y + height / 2))
         segments = [(a.start, a.end) for a in self.arrows]
 
+        labels = []  # numbers placed so far: kept apart by half a line, so two never read as one pair
+        gap = line / 2
+
         def clashes(boxes, own=None):
-            return sum(_overlaps(b, o) for b in boxes for o in taken) + sum(
+            near = [(b[0] - gap, b[1] + gap, b[2] - gap, b[3] + gap) for b in boxes]
+            hard = sum(_overlaps(b, o) for b in boxes for o in taken + labels) + sum(
                 _crosses(b, p, q) for b in boxes for p, q in segments if (p, q) != own
             )
+            return 10 * hard + sum(
+                _overlaps(b, o) for b in near for o in labels
+            )  # crowding is the lesser evil
 
         offsets = {}
 
@@ -287,7 +295,10 @@ class GraphDrawing:
 
         for name in self.forks:  # "Σ total": above the node, or below it if that is taken
             (x, y), r = self.pos[name], radius(graph, name)
-            width, height = size("Σ -0" + "0" * (ROOM - 2), self.fontsize - 2)
+            width, height = (
+                size("Σ -0" + "0" * (ROOM - 2), self.fontsize - 2)[0],
+                size("lp", self.fontsize - 2)[1],
+            )
             spots = [
                 ((x, y + r + 0.06), ("center", "bottom", 0, 0)),
                 ((x, y - r - 0.06), ("center", "top", 0, 0)),
@@ -297,7 +308,7 @@ class GraphDrawing:
                 for k, (at, place) in enumerate(spots)
             ]
             at, place = spots[min(scored)[1]]
-            taken.append(_label_box(at, place, width, height, points))
+            labels.append(_label_box(at, place, width, height, points))
             self.sums[name] = text(at, place, GRAD_COLOR, self.fontsize - 2)
 
         def spot(arrow, choices, width):
@@ -328,7 +339,7 @@ class GraphDrawing:
             with_value = carries[arrow.src] is arrow
             places = _places(arrow)
             _, at, boxes, chosen = spot(arrow, [places] if with_value else [places[1:], places[:1]], width)
-            taken += boxes
+            labels += boxes
             colors = COLORS if with_value else (GRAD_COLOR,)
             texts = [
                 text(at, place, color, self.fontsize - 1) for place, color in zip(chosen, colors, strict=True)
