@@ -195,6 +195,13 @@ def _check_input(name, value):
         raise ValueError(say("input {name!r} contains NaN or inf", name=name))
 
 
+def _one_per_input(grads, inputs):
+    """A layer's backward result as one gradient (or None) per input: a single array becomes a
+    tuple, and a loss layer's missing gradients for its labels are None."""
+    grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+    return grads + (None,) * (len(inputs) - len(grads))
+
+
 @dataclass
 class Node:
     """An input (layer None) or an op node run by ``layer``."""
@@ -376,21 +383,19 @@ class Graph:
         """Run every node right to left, starting from d(output)/d(output) = dout.
         Returns {input name: gradient} (None for an input no node sends a gradient to)."""
         self._check_dout(dout)
-        total, edge = {self.output: dout}, {}  # d(output)/d(node) for the nodes reached so far
-        for name in self.steps:  # right to left
-            if name not in total:
+        grads, sent = {self.output: dout}, {}  # d(output)/d(node), and what each arrow carried back
+        for name in self.steps:  # right to left: every node a value feeds has already sent its part
+            if name not in grads:
                 continue  # nothing flows back here (e.g. only into labels)
             node = self.nodes[name]
-            grads = node.layer.backward(total[name])  # upstream gradient × local derivative(s)
-            grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
-            grads += (None,) * (len(node.inputs) - len(grads))
-            for k, (src, g) in enumerate(zip(node.inputs, grads, strict=True)):
-                edge[(name, k)] = g
-                if g is not None:  # fan-out: the gradients of every branch add up
-                    total[src] = total[src] + g if src in total else g
-        self.grads, self._edge_grads, self.dout, self._done = total, edge, dout, "backward"
+            for k, g in enumerate(_one_per_input(node.layer.backward(grads[name]), node.inputs)):
+                sent[name, k] = g  # upstream gradient × the local derivative for input k
+                src = node.inputs[k]
+                if g is not None:  # a value feeding several nodes: the gradients of its branches add up
+                    grads[src] = grads[src] + g if src in grads else g
+        self.grads, self._edge_grads, self.dout, self._done = grads, sent, dout, "backward"
         self.backward_passes += 1
-        return {name: total.get(name) for name in self.inputs}
+        return {name: grads.get(name) for name in self.inputs}
 
     def _check_dout(self, dout):
         if self._done is None:
