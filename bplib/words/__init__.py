@@ -59,12 +59,14 @@ def source(obj):
     that runs."""
     import inspect
 
-    text = inspect.getsource(obj)
-    return text if _current[0] == "en" else _translated_listing(text)
+    return listing(inspect.getsource(obj))
 
 
-def _translated_listing(text):
-    """``text`` (Python source) with every comment and docstring replaced by its Chinese."""
+def listing(text):
+    """``text`` (Python source) as a chapter prints it: in the Chinese edition every comment and
+    docstring is replaced by its Chinese (``listings.py``)."""
+    if _current[0] == "en":
+        return text
     import ast
     import inspect
     import io
