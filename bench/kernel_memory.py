@@ -17,6 +17,8 @@ For each chapter, one kernel at a time (``bench/notebook_kernel.py``: jupyter_cl
   running the same chapter: anon + (RSS - anon) / class size, at the sample of largest RSS.
   File-backed pages are shared by all kernels that map them (``bench/classroom.py`` measures
   PSS with N kernels really running).
+- ``seconds``: wall time from starting the kernel to the last cell; ``CPU s``: the kernel's CPU
+  time (user + system) over the same span.
 """
 
 import argparse
@@ -47,10 +49,10 @@ async def measure(chapter, language, per_cell=False):
     try:
         after = show_cell(learner) if per_cell else None
         await learner.run_notebook(notebook_path(chapter, language), after)
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, learner.cpu_seconds()
         end = learner.memory()
         sampling.cancel()
-        return end, sampler.peak, seconds, learner.errors
+        return end, sampler.peak, seconds, cpu, learner.errors
     finally:
         sampling.cancel()
         await learner.stop()
@@ -69,17 +71,18 @@ def main():
     )
     head = (
         f"{'ch':<3}{'peak RSS':>9}{'RSS':>7}{'PSS':>7}{'private':>8}{'anon':>7}"
-        f"{'max RSS':>9}{'max anon':>9}{'per learner':>12}{'seconds':>8}"
+        f"{'max RSS':>9}{'max anon':>9}{'per learner':>12}{'seconds':>8}{'CPU s':>7}"
     )
     print(head)
     print("-" * len(head))
     for chapter in args.chapters:
-        end, peak, seconds, errors = asyncio.run(measure(chapter, args.language, args.per_cell))
+        end, peak, seconds, cpu, errors = asyncio.run(measure(chapter, args.language, args.per_cell))
         # the anon share at the largest sampled RSS is bounded by the largest anon seen
         per_learner = peak["anon"] + (peak["rss"] - peak["anon"]) / args.class_size
         print(
             f"{chapter:<3}{end['peak_rss']:>9.0f}{end['rss']:>7.0f}{end['pss']:>7.0f}{end['uss']:>8.0f}"
             f"{end['anon']:>7.0f}{peak['rss']:>9.0f}{peak['anon']:>9.0f}{per_learner:>12.0f}{seconds:>8.1f}"
+            f"{cpu:>7.1f}"
         )
         for error in errors:
             print(f"   unexpected error in chapter {chapter}: {error}")
