@@ -121,6 +121,11 @@ def _merge(*catalogs):
 
 # English -> Chinese, one catalog per part of bplib (imported last: they are plain data)
 from .autograd import ZH as _AUTOGRAD  # noqa: E402  (chapter 7, bplib.autograd)
+from .ch0_3 import ZH as _CH0_3  # noqa: E402  (what chapters 0-3 add)
+from .ch4 import ZH as _CH4  # noqa: E402  (what chapter 4 adds)
+from .ch5 import ZH as _CH5  # noqa: E402  (what chapter 5 adds)
+from .ch6 import ZH as _CH6  # noqa: E402  (what chapter 6 adds)
+from .ch7 import ZH as _CH7  # noqa: E402  (what chapter 7 adds)
 from .data import ZH as _DATA  # noqa: E402  (MNIST, bplib.data)
 from .errors import ZH as _ERRORS  # noqa: E402  (error messages)
 from .graphs import ZH as _GRAPHS  # noqa: E402  (graphs, chapters 1-3, gradient checks, sliders)
@@ -128,7 +133,7 @@ from .listings import ZH as _LISTINGS  # noqa: E402  (the comments and docstring
 from .site import ZH as _SITE  # noqa: E402  (the course's website, website/build.py)
 from .training import ZH as _TRAINING  # noqa: E402  (chapters 4-6, training)
 
-ZH = _merge(_GRAPHS, _TRAINING, _ERRORS, _DATA, _AUTOGRAD, _LISTINGS, _SITE)
+ZH = _merge(_GRAPHS, _TRAINING, _ERRORS, _DATA, _AUTOGRAD, _LISTINGS, _CH0_3, _CH4, _CH5, _CH6, _CH7, _SITE)
 
 
 def display_width(text):
