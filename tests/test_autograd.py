@@ -19,7 +19,7 @@ from bplib.autograd import (
     tape_nbytes,
     topological_order,
 )
-from bplib.chapters.solutions_autograd import tanh
+from bplib.chapters.solutions import tanh
 
 RNG = np.random.default_rng(7)
 TOL = 1e-7  # relative error of float64 autograd against central differences (h = 1e-5)

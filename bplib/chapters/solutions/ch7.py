@@ -1,12 +1,11 @@
-"""Reference solution of chapter 7's exercise: tanh as an autograd operation.
+"""Chapter 7 exercise's reference solution: tanh as an autograd operation.
 
-(Beside ``solutions.py`` for now; it may move there.) ``check_op(tanh, x, forward=np.tanh)``
-passes; the tests make sure of it.
+``check_op(tanh, x, forward=np.tanh)`` passes; the tests make sure of it.
 """
 
 import numpy as np
 
-from ..autograd import as_tensor, record
+from ...autograd import as_tensor, record
 
 
 def tanh(x):

@@ -1,0 +1,42 @@
+"""Chapters 1-3 exercises' reference solutions: computational graphs, the chain rule, simple layers."""
+
+from ...layers import Layer
+
+
+class SubLayer(Layer):
+    """out = x - y (a coupon taken off a bill). x, y: numbers or arrays of one shape.
+    backward(dout) -> (dx, dy) = (dout, -dout): y counts against the result, so its gradient flips sign."""
+
+    def forward(self, x, y):
+        return x - y
+
+    def backward(self, dout):
+        dx = dout * 1
+        dy = dout * -1
+        return dx, dy
+
+
+class CubeLayer(Layer):
+    """y = x ** 3, any shape. backward(dout) -> dx = dout * 3x² (the local derivative)."""
+
+    def forward(self, x):
+        self.x = x  # 3x² needs the input
+        return x * x * x
+
+    def backward(self, dout):
+        return dout * 3 * self.x * self.x
+
+
+class DivLayer(Layer):
+    """out = x / y (a bill split y ways). x, y: numbers or arrays of one shape, y never 0.
+    backward(dout) -> (dx, dy) = (dout / y, -dout * x / y²): like the multiply node, it keeps its inputs."""
+
+    def forward(self, x, y):
+        self.x = x
+        self.y = y
+        return x / y
+
+    def backward(self, dout):
+        dx = dout / self.y
+        dy = -dout * self.x / (self.y * self.y)
+        return dx, dy

@@ -1,0 +1,23 @@
+"""Chapter 6 exercises' reference solutions: momentum, an update rule for bplib.training.train."""
+
+import numpy as np
+
+
+class Momentum:
+    """SGD with momentum: v <- momentum * v - lr * grad; W <- W + v.
+
+    The velocity v (one array per parameter, zeros at first) remembers past steps, so
+    steps that keep pointing the same way grow and zig-zags cancel out. Same interface
+    as ``bplib.training.SGD``: ``update(params, grads)`` changes ``params`` in place.
+    """
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum = lr, momentum
+        self.v = None  # one velocity per parameter: zeros at the first update
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params.keys():
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
