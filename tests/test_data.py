@@ -590,6 +590,19 @@ def test_fashion_mnist_files_match_their_table(tmp_path):
     assert len(data.FASHION_MNIST_CLASSES) == 10
 
 
+def test_fashion_mnist_loads_through_its_own_cache(user_cache):
+    if not (SHARED_FASHION / LABELS).is_file():
+        pytest.skip(f"Fashion-MNIST files not found in {SHARED_FASHION} (set BPLIB_SHARED_FASHION_MNIST)")
+    dead = ["http://127.0.0.1:9/"]
+    (x, t), (xt, tt) = load_mnist(dataset="fashion-mnist", data_dir=SHARED_FASHION, mirrors=dead)
+    path = data.cache_path(user_cache / "fashion-mnist", "fashion-mnist")  # SHARED_FASHION is read-only
+    assert path.name.startswith("fashion-mnist-v1-") and path.is_file()
+    assert path.name != data.cache_path(user_cache, "mnist").name
+    assert x.shape == (60000, 784) and x.dtype == np.float32 and xt.shape == (10000, 784)
+    assert np.bincount(t).tolist() == [6000] * 10 and np.bincount(tt).tolist() == [1000] * 10
+    assert x.min() == 0.0 and x.max() == 1.0
+
+
 def test_a_read_only_shared_folder_is_used_in_place(tmp_path):
     if not (SHARED / LABELS).is_file():
         pytest.skip(f"MNIST files not found in {SHARED}")
