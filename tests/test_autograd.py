@@ -260,7 +260,8 @@ def test_softmax_cross_entropy_is_softmax_with_loss(one_hot, dtype):
     t = np.eye(4)[labels] if one_hot else labels
     layer, x = SoftmaxWithLoss(), Tensor(logits)
     loss = softmax_cross_entropy(x, t)
-    assert loss.item() == layer.forward(logits, t) and loss.shape == () and loss.dtype == dtype
+    expected = layer.forward(logits, t)  # a Python float; the Tensor keeps the logits' dtype
+    assert loss.item() == dtype(expected) and loss.shape == () and loss.dtype == dtype
     loss.backward()
     assert x.grad.dtype == dtype and np.array_equal(x.grad, layer.backward(1.0))
     if dtype == np.float64:
