@@ -211,7 +211,10 @@ def main():
     parser.add_argument("--json", help="also write every measurement (and each move's latency) here")
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    results = asyncio.run(main_async(args))
+    try:
+        results = asyncio.run(main_async(args))
+    except KeyboardInterrupt:  # asyncio.run has already run each class's clean-up: no kernel is left
+        raise SystemExit("interrupted; the kernels were shut down") from None
     print()
     print(
         f"{os.cpu_count()} cores, load average {load:.2f} before; chapters {args.chapters} "
