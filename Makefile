@@ -20,7 +20,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-# The course and the website's tools (MathJax): requirements-site.txt, for make site.
+# The course and the website's tools (Sphinx, its book theme, MyST-NB, MathJax, jieba):
+# requirements-site.txt, for make site.
 install-site: $(SITE_STAMP)
 
 $(SITE_STAMP): $(STAMP) requirements-site.txt
@@ -64,8 +65,9 @@ app: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python scripts/run_notebooks.py
 
-# The course as a static website in site/: both editions, from the stored notebooks (nothing is
-# re-run), readable with no Python and no network. Open site/index.html, or publish site/ as it is.
+# The course as a static website in site/: both editions, built by Sphinx from the stored notebooks
+# (nothing is re-run), readable with no Python and no network. Open site/index.html, or publish
+# site/ as it is. Sphinx keeps what it parsed in build/website/, so a second build is faster.
 site: $(SITE_STAMP)
 	$(BIN)/python website/build.py
 

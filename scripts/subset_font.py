@@ -3,8 +3,10 @@
 Usage: python scripts/subset_font.py [SOURCE-{weight}.ttc]
 SOURCE defaults to Debian's Noto Sans CJK (apt-get install fonts-noto-cjk), face "SC", in its
 Regular and Bold weights (figures use bold for a few headings).
-The characters come from bplib's word catalog, every cell of notebooks/zh/ and the parts of
-the READMEs the website shows (marked <!-- site:... -->), plus ASCII and CJK punctuation.
+The characters come from bplib's word catalog, every cell of notebooks/zh/, the parts of
+the READMEs the website shows (marked <!-- site:... -->), the Chinese words of the website's
+theme and search (the catalogs of pydata-sphinx-theme, sphinx-book-theme and Sphinx's search
+script, installed by requirements-site.txt), plus ASCII and CJK punctuation.
 Run it after adding Chinese words; tests/test_words.py and tests/test_site.py say when.
 Needs fontTools, which matplotlib already installs.
 """
@@ -19,6 +21,7 @@ from fontTools.ttLib import TTCollection
 
 from bplib.words import ZH
 from bplib.words.fonts import FAMILY, FONT_FILES
+from bplib.words.site import THEME_ZH
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc"
@@ -34,7 +37,26 @@ def course_text():
     for readme in ("README.md", "README.zh-CN.md"):  # the website's home page and glossary
         marked = re.finditer(r"<!-- site:(\w+) -->(.*?)<!-- /site:\1 -->", (ROOT / readme).read_text(), re.S)
         text += [part.group(2) for part in marked]
-    return "".join(text) + EXTRA
+    return "".join(text) + theme_text() + EXTRA
+
+
+def theme_text():
+    """The Chinese of the website's menus, buttons and search messages (the theme's own words)."""
+    import pydata_sphinx_theme
+    import sphinx
+    import sphinx_book_theme
+
+    catalogs = [
+        Path(pydata_sphinx_theme.__file__).parent / "locale/zh/LC_MESSAGES/sphinx.po",
+        Path(sphinx_book_theme.__file__).parent / "theme/sphinx_book_theme/static/locales/zh_CN/LC_MESSAGES",
+        Path(sphinx.__file__).parent / "locale/zh_CN/LC_MESSAGES/sphinx.js",
+    ]
+    text = list(THEME_ZH.values())  # what the course adds to them
+    for catalog in catalogs:
+        for path in [catalog] if catalog.is_file() else sorted(catalog.glob("*.po")):
+            source = path.read_text(encoding="utf-8")
+            text += re.findall(r'msgstr(?:\[\d\])? "(.*)"', source) if path.suffix == ".po" else [source]
+    return "".join(text)
 
 
 def main(source=SOURCE):
