@@ -166,7 +166,7 @@ def _column(line, text):
 def test_update_relu_in_chinese(chinese, capsys):
     texts = _texts(update_relu(x=-1.0, dout=1.5))
     assert say("switch off: the gradient stops") in texts and "switch off: the gradient stops" not in texts
-    assert "开关为 OFF" in say("switch off: the gradient stops")
+    assert "开关关闭" in say("switch off: the gradient stops")
     out = capsys.readouterr().out
     switch = say("switch off")
     assert (
@@ -181,9 +181,9 @@ def test_update_relu_in_chinese(chinese, capsys):
         )
         + "\n"
     )
-    assert out == "x = -1.00 -> y = 0.00；上游 1.50 -> dx = 0.00（开关为 OFF）\n"
+    assert out == "x = -1.00 -> y = 0.00；上游 1.50 -> dx = 0.00（开关关闭）\n"
     texts = _texts(update_relu(x=2.0, dout=1.5))
-    assert say("switch on: the gradient passes") in texts and "开关为 ON" in capsys.readouterr().out
+    assert say("switch on: the gradient passes") in texts and "开关打开" in capsys.readouterr().out
     assert not _english_words(texts)
 
 
@@ -243,13 +243,13 @@ def test_update_vanishing_in_chinese(chinese, capsys):
     (ax,) = fig.axes
     assert (
         ax.get_title()
-        == say("Gradient reaching each of {depth} layers", depth=8)
-        == "传到 8 层中每一层的梯度"
+        == say("Gradient reaching each layer, depth {depth}", depth=8)
+        == "传到每一层的梯度（共 8 层）"
     )
     assert ax.get_xlabel() == say("layer (1 = next to the data)") and ax.get_ylabel() == say(
         "mean |gradient|"
     )
-    texts = [t.get_text() for t in ax.texts]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]  # a key: the curves' names
     assert texts == [say("ReLU layers"), say("Sigmoid layers")] == ["ReLU 层", "Sigmoid 层"]
     out = capsys.readouterr().out
     sig, relu = stacked_gradients(8, "sigmoid")[0], stacked_gradients(8, "relu")[0]
@@ -263,7 +263,7 @@ def test_update_vanishing_in_chinese(chinese, capsys):
         )
         + "\n"
     )
-    assert "7.94e-06（sigmoid）" in out and "depth" not in out
+    assert "sigmoid 为 7.94e-06，ReLU 为 1.71e+00" in out and "depth" not in out
     assert not _english_words(_texts(fig) + [out])
 
 
@@ -279,3 +279,28 @@ def test_update_sigmoid_prints_the_english_edition_character_for_character(capsy
     )
     update_relu(x=2.0, dout=1.5)
     assert capsys.readouterr().out == "x = 2.00 -> y = 2.00; upstream 1.50 -> dx = 1.50 (switch on)\n"
+
+
+def test_the_sigmoid_pictures_words_count_the_four_steps_as_its_title_does():
+    for step in range(4):
+        words = repr(update_sigmoid(x=1.0, dout=1.0, step=step))
+        assert f"backward step {step} of 4" in words or "backward not started" in words
+        assert f"Backward from 1: {step} of 4 steps done, x has no gradient yet." in words
+        assert "of 5" not in words  # the graph kit's own count includes dL/dy's arrival
+    assert "the gradients at the inputs are x 0.1966." in repr(update_sigmoid(x=1.0, dout=1.0, step=4))
+
+
+def test_the_vanishing_picture_keys_each_curve_by_its_marker():
+    (ax,) = update_vanishing(depth=15).axes
+    legend = ax.get_legend()
+    markers = {
+        t.get_text(): h.get_marker() for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    sig, relu = ax.lines[:2]
+    assert markers == {"Sigmoid layers": sig.get_marker(), "ReLU layers": relu.get_marker()}
+    assert sig.get_marker() != relu.get_marker()
+
+
+def test_the_vanishing_pictures_words_end_as_a_chinese_sentence(chinese):
+    words = repr(update_vanishing(depth=8))
+    assert words.endswith("ReLU 为 1.71e+00。") and ". " not in words

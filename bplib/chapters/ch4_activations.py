@@ -16,14 +16,15 @@ return it; the notebook calls each once with fixed values and wires it to slider
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
 from ..functions import sigmoid
 from ..layers import Affine, Relu, Sigmoid
-from ..viz.draw import draw
+from ..viz.draw import describe_graph, draw
 from ..viz.graph import Graph, fmt
 from ..viz.picture import axes, canvas, describe, dynamic, part
-from ..words import pad, say
+from ..words import pad, say, sentences
 from .book_graphs import sigmoid_graph
 
 SIGMOID_COLOR, RELU_COLOR, GRAD_COLOR = "tab:blue", "tab:green", "#c0392b"
@@ -80,14 +81,8 @@ def relu_grad(x):
     return (np.asarray(x) > 0).astype(float)
 
 
-def stacked_gradients(depth, activation="sigmoid", width=32, batch=16, seed=0):
-    """Mean |gradient| reaching the input of each of ``depth`` Affine + activation layers.
-
-    Weights are seeded normal, scaled sqrt(1/width) for sigmoid (Xavier) and
-    sqrt(2/width) for ReLU (He), biases 0; the backward pass starts from a gradient of
-    ones at the top. Returns an array of ``depth`` numbers, index 0 = the first layer
-    (next to the data), index depth − 1 = the last (where backward starts).
-    """
+def _check_stack(depth, activation):
+    """A clear ValueError for a depth or an activation ``stacked_gradients`` cannot build."""
     if int(depth) != depth or depth < 1:
         raise ValueError(
             say("stacked_gradients: depth must be a whole number >= 1, got {depth!r}", depth=depth)
@@ -96,6 +91,17 @@ def stacked_gradients(depth, activation="sigmoid", width=32, batch=16, seed=0):
         raise ValueError(
             say("stacked_gradients: activation must be 'sigmoid' or 'relu', got {a!r}", a=activation)
         )
+
+
+def stacked_gradients(depth, activation="sigmoid", width=32, batch=16, seed=0):
+    """Mean |gradient| reaching the input of each of ``depth`` Affine + activation layers.
+
+    Weights are seeded normal, scaled sqrt(1/width) for sigmoid (Xavier) and
+    sqrt(2/width) for ReLU (He), biases 0; the backward pass starts from a gradient of
+    ones at the top. Returns an array of ``depth`` numbers, index 0 = the first layer
+    (next to the data), index depth − 1 = the last (where backward starts).
+    """
+    _check_stack(depth, activation)
     rng = np.random.default_rng(seed)
     scale = np.sqrt((1.0 if activation == "sigmoid" else 2.0) / width)
     layers = []
@@ -165,10 +171,13 @@ def update_vanishing(fig=None, depth=5):
         ax.set_yticks(10.0**powers, [f"1e{p}" if p else "1" for p in powers])
         ax.yaxis.set_minor_locator(NullLocator())
         ax.grid(alpha=0.3)
-        # names where no curve and no gridline goes: above the ReLU curve (it stays within 0.5 .. 3), and
-        # below sigmoid's, at the right (it falls towards layer 1, on the left)
-        ax.text(1.3, 15, say("ReLU layers"), color=RELU_COLOR, ha="left", va="center")
-        ax.text(14.6, 1e-10, say("Sigmoid layers"), color=SIGMOID_COLOR, ha="right", va="center")
+        # a key with each curve's marker: the sigmoid curve's end moves with the depth, so a name written
+        # beside it would be far from it at some depths; the lower right stays empty at every depth
+        keys = [
+            Line2D([], [], marker="s", color=RELU_COLOR, label=say("ReLU layers")),
+            Line2D([], [], marker="o", color=SIGMOID_COLOR, label=say("Sigmoid layers")),
+        ]
+        ax.legend(handles=keys, loc="lower right", framealpha=1)
     sig_line = part(ax, "sigmoid", lambda: dynamic(ax.plot([], [], "o-", color=SIGMOID_COLOR)[0]))
     relu_line = part(ax, "relu", lambda: dynamic(ax.plot([], [], "s-", color=RELU_COLOR)[0]))
     title = part(ax, "title", lambda: dynamic(ax.set_title("", y=1.0, pad=4)))
@@ -176,13 +185,20 @@ def update_vanishing(fig=None, depth=5):
     sig, relu = stacked_gradients(depth, "sigmoid"), stacked_gradients(depth, "relu")
     sig_line.set_data(layers, sig)
     relu_line.set_data(layers, relu)
-    title.set_text(say("Gradient reaching each of {depth} layers", depth=depth))
+    title.set_text(say("Gradient reaching each layer, depth {depth}", depth=depth))
     line = say(
         "depth {depth}: mean |gradient| at layer 1 is {sigmoid:.2e} (sigmoid) vs {relu:.2e} (ReLU)",
         depth=depth, sigmoid=sig[0], relu=relu[0],
     )  # fmt: skip
     describe(
-        fig, "vanishing", say("The mean |gradient| reaching each layer, on a log scale.") + " " + line + "."
+        fig,
+        "vanishing",
+        sentences(
+            [
+                say("The mean |gradient| reaching each layer, on a log scale."),
+                say("{sentence}.", sentence=line),
+            ]
+        ),
     )
     print(line)
     return fig
@@ -259,7 +275,15 @@ def update_sigmoid(fig=None, x=1.0, dout=1.0, step=4):
         title = say("Sigmoid as four nodes: backward step {step} of 4", step=step)
     else:
         title = say("Sigmoid as four nodes: backward not started")
-    draw(g, axes(fig, (0.01, 0.15, 0.98, 0.77)), reveal=step + 1, title=title)
+    graph_ax = axes(fig, (0.01, 0.15, 0.98, 0.77))
+    draw(g, graph_ax, reveal=step + 1, title=title)
+    if step < 4:  # the graph kit counts dL/dy's arrival as a step: say it in this picture's four
+        waiting = say(
+            "Backward from {start}: {step} of 4 steps done, x has no gradient yet.",
+            start=fmt(dout),
+            step=step,
+        )
+        describe(fig, graph_ax, sentences([describe_graph(g, reveal=0, title=title), waiting]))
     result = part(fig, "result", lambda: dynamic(fig.text(0.5, 0.05, "", ha="center", color=GRAD_COLOR)))
     if step == 4:
         result.set_text(say("what reaches x: dL/dy · y² · exp(−x) = {value}", value=f"{s.step4 + 0.0:+.4f}"))
