@@ -31,6 +31,47 @@ def test_tanh_leaves_dout_alone():
     assert dout.tolist() == [1.0, 2.0]
 
 
+class _WrongTanh(Tanh):
+    """Tanh with a backward a learner might write by mistake."""
+
+    def __init__(self, backward):
+        super().__init__()
+        self._wrong = backward
+
+    def backward(self, dout):
+        return self._wrong(self, dout)
+
+
+# the exercise's check, on the notebook's x: each of these answers must fail it
+WRONG_TANH = {
+    "sigmoid's rule copied": lambda layer, dout: dout * layer.out * (1.0 - layer.out),
+    "1 - y without the square": lambda layer, dout: dout * (1.0 - layer.out),
+    "the local derivative without dout": lambda layer, dout: 1.0 - layer.out**2,
+    "writes into dout": lambda layer, dout: np.multiply(dout, 1.0 - layer.out**2, out=dout),
+}
+
+
+@pytest.mark.parametrize("name", list(WRONG_TANH))
+def test_the_tanh_exercise_check_fails_a_wrong_backward(name):
+    x = np.array([[0.5, -1.2, 2.0], [-0.3, 0.0, 1.1]])
+    result = check_layer(_WrongTanh(WRONG_TANH[name]), x, expect=np.tanh, verbose=False)
+    assert not result.passed, name
+
+
+def test_the_tanh_exercise_check_fails_a_wrong_forward():
+    class Sigmoidish(Tanh):
+        def forward(self, x):
+            self.out = 1 / (1 + np.exp(-x))
+            return self.out
+
+        def backward(self, dout):
+            return dout * self.out * (1.0 - self.out)  # right for its own forward
+
+    x = np.array([[0.5, -1.2, 2.0], [-0.3, 0.0, 1.1]])
+    result = check_layer(Sigmoidish(), x, expect=np.tanh, verbose=False)
+    assert not result.passed and result.errors["forward"] > 0.1
+
+
 def _squared_error(x, t):
     """The loss the exercise asks for: Σ ½(x − t)² / N."""
     return 0.5 * np.sum((x - t) ** 2) / len(x)
