@@ -108,6 +108,12 @@ MATHJAX = distribution("sphinx-mathjax-offline").locate_file("sphinx-mathjax-off
 if EDITION == "en":
     html_static_path.append(str(MATHJAX))
 mathjax_path = ("" if EDITION == "en" else "../../_static/") + "mathjax/tex-chtml.js"
+# Left out of the copy: MathJax's other ready-made bundles (this site loads tex-chtml.js, which
+# fetches what its menu needs from the rest), the Node.js entry and the CDN loader latest.js.
+exclude_patterns += [
+    f"mathjax/{name}"
+    for name in ("tex-svg*.js", "tex-mml-*.js", "mml-*.js", "tex-chtml-full*.js", "node-main.js", "latest.js")
+]
 mathjax3_config = {
     "chtml": {"mtextInheritFont": True, "merrorInheritFont": True},
     "options": {"menuOptions": {"settings": {"assistiveMml": True}}},
