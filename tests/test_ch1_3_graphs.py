@@ -59,7 +59,7 @@ def test_update_nodes_prints_the_book_numbers(capsys):
 
 def test_step_pictures_reveal_and_describe(capsys):
     fig = L.update_apple_steps(step=2)
-    assert capsys.readouterr().out == "step 2: the '×' node gets 1 and sends 1.1, 200\n"
+    assert capsys.readouterr().out == "step 2: the '×' node gets 1 and sends back 1.1 and 200\n"
     grads = [t.get_text() for t in fig.axes[0].texts if t.get_color() == GRAD_COLOR and t.get_text()]
     assert sorted(grads) == ["1", "1.1", "200"]
     assert "Problem 1: 2 apples at 100 yen, tax ×1.1: backward step 2 of 3" in all_texts(fig)
@@ -75,6 +75,8 @@ def test_apple_orange_formulas_match_backprop(capsys):
     L.update_apple_orange()
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "payment = 715 yen, upstream gradient 1"
+    L.update_apple_orange(apple=120, apple_num=4, orange=90, orange_num=5, tax=1.08, upstream=2.0)
+    assert capsys.readouterr().out.splitlines()[0] == "payment = 1004.4 yen, upstream gradient 2"  # not 1004
     assert out[-1].split()[:2] == ["tax", "650"]
 
 

@@ -47,7 +47,7 @@ def test_div_layer_split_bill():
 
 
 def test_solutions_use_only_what_their_stubs_have():
-    """A learner's stub subclasses Layer and writes forward and backward: no private helper."""
+    """A learner's stub is a plain class with forward and backward (and __init__): no private helper."""
     import inspect
 
     from bplib.chapters import solutions
@@ -55,6 +55,52 @@ def test_solutions_use_only_what_their_stubs_have():
     assert "self._" not in inspect.getsource(solutions)
     for layer in (SubLayer, CubeLayer, DivLayer):
         assert [name for name in vars(layer) if not name.startswith("__")] == ["forward", "backward"]
+
+
+# exercise -> (notebook, the given methods the solution keeps as they are)
+EXERCISES = {
+    SubLayer: ("01_computational_graph.ipynb", ["forward"]),
+    CubeLayer: ("02_chain_rule.ipynb", ["__init__", "forward"]),
+    DivLayer: ("03_node_backprop.ipynb", ["__init__", "forward"]),
+}
+
+
+def _methods(source, cls):
+    """{method name: its AST dump without docstrings} of class ``cls`` in ``source``."""
+    import ast
+
+    node = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ClassDef) and n.name == cls)
+    return {
+        f.name: ast.dump(ast.Module(body=f.body, type_ignores=[]))
+        for f in node.body
+        if isinstance(f, ast.FunctionDef)
+    }
+
+
+@pytest.mark.parametrize("layer", EXERCISES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("edition", ["", "zh"])
+def test_each_solution_is_its_stub_with_backward_written(layer, edition):
+    """The stub gives forward (the learner writes only backward), and the solution shown after it
+    keeps that forward as it is: the exercise asks for the backward, not for a different forward."""
+    import inspect
+    import json
+    from pathlib import Path
+
+    name, given = EXERCISES[layer]
+    path = Path(__file__).resolve().parent.parent / "notebooks" / edition / name
+    cells = ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+    stub = next(c for c in cells if c.startswith(f"class {layer.__name__}"))
+    stub_methods, solution_methods = (
+        _methods(stub, layer.__name__),
+        _methods(inspect.getsource(layer), layer.__name__),
+    )
+    assert sorted(stub_methods) == sorted(solution_methods) == sorted([*given, "backward"])
+    for method in given:
+        assert stub_methods[method] == solution_methods[method], f"{path.name}: {layer.__name__}.{method}"
+    namespace = {}
+    exec(stub, namespace)  # the stub as the learner first runs it: backward not written yet
+    learner = namespace[layer.__name__]()
+    assert check_layer(learner, *[np.ones(2)] * (2 if layer is not CubeLayer else 1), verbose=False).note
 
 
 class Stub(Layer):

@@ -34,6 +34,7 @@ from .book_graphs import (
 )
 
 FULL = (0.01, 0.01, 0.98, 0.87)  # axes rect of a figure holding one graph
+PAYMENT_DIGITS = 6  # the printed payment keeps its decimals: 1004.4 yen, where the picture shows 1004
 
 
 def gradient_table(graph, estimates=None, digits=4):
@@ -73,7 +74,7 @@ def update_apple(fig=None, price=100, count=2, tax=1.1):
     g = apple_graph(price, count, tax)
     fig = canvas(fig, (6.4, 2.4), key="apple")
     draw(g, axes(fig, FULL))
-    print(say("payment = {price} yen", price=fmt(g.value("price"))))
+    print(say("payment = {price} yen", price=fmt(g.value("price"), PAYMENT_DIGITS)))
     print(gradient_table(g, g.numerical_gradients()))
     return fig
 
@@ -257,7 +258,7 @@ def update_apple_orange(fig=None, apple=100, apple_num=2, orange=150, orange_num
     print(
         say(
             "payment = {price} yen, upstream gradient {upstream}",
-            price=fmt(g.value("price")),
+            price=fmt(g.value("price"), PAYMENT_DIGITS),
             upstream=fmt(upstream),
         )
     )

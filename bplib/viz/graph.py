@@ -483,20 +483,23 @@ class Graph:
         self._need(self.output, "backward")
         if not 0 <= k <= self.n_steps:
             raise ValueError(say("step {k} is outside 0 .. {n}", k=k, n=self.n_steps))
-        out = self.output
         if k == 0:
             return say("forward pass done; backward not started")
         if k == 1:
+            caption = self.nodes[self.output].caption  # "z", or words such as "payment": d(payment)
+            out = caption if len(caption) == 1 else f"({caption})"
             return say(
                 "step 1: start with d{out}/d{out} = {dout} on the output arrow", out=out, dout=fmt(self.dout)
             )
         name = self.steps[k - 2]
         node = self.nodes[name]
-        sent = ", ".join(fmt(self._edge_grads.get((name, j))) or "-" for j in range(len(node.inputs)))
+        sent = [fmt(self._edge_grads.get((name, j))) or "-" for j in range(len(node.inputs))]
+        if len(sent) > 1:  # "1.1 and 200", "1, 2 and 3"
+            sent[-2:] = [say("{first} and {last}", first=sent[-2], last=sent[-1])]
         return say(
-            "step {k}: the '{label}' node gets {grad} and sends {sent}",
+            "step {k}: the '{label}' node gets {grad} and sends back {sent}",
             k=k,
             label=node.label,
             grad=fmt(self.grads.get(name)),
-            sent=sent,
+            sent=say(", ").join(sent),
         )

@@ -3,9 +3,9 @@
 ZH = {
     # computational graphs (bplib.viz.graph) and the book's graphs (bplib.chapters.book_graphs)
     "computational graph": "计算图",
-    "forward pass done; backward not started": "正向传播已完成；反向传播还没开始",
-    "step 1: start with d{out}/d{out} = {dout} on the output arrow": "第 1 步：在输出的箭头上从 d{out}/d{out} = {dout} 开始",
-    "step {k}: the '{label}' node gets {grad} and sends {sent}": "第 {k} 步：“{label}”节点收到 {grad}，向后传出 {sent}",
+    "forward pass done; backward not started": "正向传播已完成，反向传播尚未开始",
+    "step 1: start with d{out}/d{out} = {dout} on the output arrow": "第 1 步：从输出箭头上的 d{out}/d{out} = {dout} 开始",
+    "step {k}: the '{label}' node gets {grad} and sends back {sent}": "第 {k} 步：“{label}”节点收到 {grad}，向左传回 {sent}",
     "{title}: backward step {step} of {n}": "{title}：反向传播第 {step} 步（共 {n} 步）",
     "Problem 1: {n} apples at {p} yen, tax ×{t}": "问题 1：{n} 个苹果，每个 {p} 日元，消费税 ×{t}",
     "Problem 2: apples and oranges": "问题 2：苹果和橘子",
@@ -44,8 +44,8 @@ ZH = {
     "Getting every gradient of a shopping basket": "求购物篮所有输入的梯度",
     "tangent": "切线",
     "z along x (y = {y}): the tangent's slope is {slope}": "z 随 x 变化（y = {y}）：切线的斜率是 {slope}",
-    "add:      {x} + {b} = {z}; sends back {gx} and {gy} (upstream {upstream}, unchanged)": "加法节点：{x} + {b} = {z}；向回传 {gx} 和 {gy}（上游的 {upstream}，原样传递）",
-    "multiply: {x} × {b} = {z}; sends back {u} × {b} = {gx} and {u} × {a} = {gy} (the inputs swapped)": "乘法节点：{x} × {b} = {z}；向回传 {u} × {b} = {gx} 和 {u} × {a} = {gy}（输入翻转）",
+    "add:      {x} + {b} = {z}; sends back {gx} and {gy} (upstream {upstream}, unchanged)": "加法节点：{x} + {b} = {z}；向左传回 {gx} 和 {gy}（上游传来的 {upstream}，原样传下去）",
+    "multiply: {x} × {b} = {z}; sends back {u} × {b} = {gx} and {u} × {a} = {gy} (the inputs swapped)": "乘法节点：{x} × {b} = {z}；向左传回 {u} × {b} = {gx} 和 {u} × {a} = {gy}（乘以翻转值）",
     # check_layer (bplib.gradcheck)
     "relative error": "相对误差",
     "result": "结果",
