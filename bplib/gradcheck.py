@@ -1,4 +1,5 @@
-"""Gradient checks: numerical derivatives, and ``check_layer``: a layer's forward and backward checked."""
+"""Gradient checks: numerical derivatives; ``check_layer``, a layer's forward and backward checked;
+``check_op``, the same for an operation of ``bplib.autograd``."""
 
 import inspect
 from dataclasses import dataclass, field
@@ -162,6 +163,84 @@ def check_layer(layer, *inputs, expect=None, targets=None, tol=TOLERANCE, h=1e-5
         print(f"check_layer({result.layer})")
         print(result.table())
     return result
+
+
+def check_op(op, *inputs, expect=None, tol=TOLERANCE, h=1e-5, seed=0, verbose=True):
+    """Check an autograd operation (chapter 7) as ``check_layer`` checks a layer: output and gradients.
+
+    op: a function of Tensors returning a Tensor, e.g. ``tanh``. inputs: its arguments; each float
+    one (an array or a number) becomes a new float64 Tensor whose gradient is checked; integers
+    (labels) and Tensors with requires_grad=False stay constants. expect: the function the exercise
+    asks for, on arrays (e.g. ``np.tanh``): the output must equal ``expect(*inputs)``.
+    The loss checked is L = sum(op(*inputs) · dout) for a seeded random dout of the output's shape;
+    each gradient is compared with central differences of step ``h``. The op's ``grad_fn`` must
+    not write into the dout it is given. A ``NotImplementedError`` reports "not written yet", any
+    other error a FAIL naming it. Prints a table unless ``verbose`` is False; returns a ``CheckResult``.
+    """
+    from .autograd import Tensor
+
+    def own(v):  # the check's own float64 copy of a float input; constants as they are
+        if isinstance(v, Tensor):
+            return Tensor(v.data.astype(np.float64), v.requires_grad) if _is_float(v.data) else v
+        return Tensor(np.asarray(v, dtype=np.float64)) if _is_float(v) else v
+
+    args = [own(v) for v in inputs]
+    result = CheckResult(getattr(op, "__name__", type(op).__name__), tol)
+    try:
+        _check_op(op, args, expect, h, seed, result)
+    except NotImplementedError as missing:  # an exercise stub the learner has not written yet
+        result.note = str(missing) or "NotImplementedError"
+    except _LayerRaised as broke:
+        error = broke.error
+        result.problems.append(
+            say(
+                "{where} raised {error}: {message}",
+                where=broke.where,
+                error=type(error).__name__,
+                message=error,
+            )
+        )
+    if verbose:
+        print(f"check_op({result.layer})")
+        print(result.table())
+    return result
+
+
+def _check_op(op, args, expect, h, seed, result):
+    """Fill ``result`` with the rows and problems of one ``check_op``."""
+    from .autograd import Tensor, no_grad
+
+    names = _parameter_names(op, len(args))
+    out = _call("forward", op, *args)
+    if not isinstance(out, Tensor):
+        result.problems.append(say("the operation returned {kind}, not a Tensor", kind=type(out).__name__))
+        return
+    if expect is not None:
+        wanted = expect(*[a.data.copy() if isinstance(a, Tensor) else a for a in args])
+        result.rows.append((say("forward"), _compare_forward(out.data, wanted, result)))
+    dout = np.random.default_rng(seed).standard_normal(out.shape)
+    if out.grad_fn is not None:  # called once on its own, to see whether it writes into dout
+        given = dout.copy()
+        _call("backward", out.grad_fn, given, *out.saved)
+        if not np.array_equal(given, dout):
+            result.problems.append(
+                say("grad_fn wrote into dout; it must leave the gradient it is given as it was")
+            )
+    _call("backward", out.backward, dout)
+    for k, a in enumerate(args):
+        if not (isinstance(a, Tensor) and a.requires_grad):
+            continue
+
+        def loss(v, k=k):
+            with no_grad():
+                return float(np.sum(op(*args[:k], Tensor(v, copy=False), *args[k + 1 :]).data * dout))
+
+        if a.grad is None:
+            result.problems.append(
+                say("no gradient reached {name}: does grad_fn return one for every input?", name=names[k])
+            )
+        grad = None if a.grad is None else _compare(a.grad, names[k], a.data.copy(), loss, h, result)
+        result.rows.append((_grad_name(names[k]), grad))
 
 
 class _LayerRaised(Exception):
@@ -360,8 +439,13 @@ def _same_inputs(args, pristine, names, where, problems):
 
 def _input_names(layer, count):
     """The names of forward's first ``count`` parameters (x, y, ...); "input k" for ``*args``."""
+    return _parameter_names(layer.forward, count)
+
+
+def _parameter_names(function, count):
+    """The names of a function's first ``count`` parameters; "input k" for ``*args``."""
     try:
-        parameters = list(inspect.signature(layer.forward).parameters.values())
+        parameters = list(inspect.signature(function).parameters.values())
     except (TypeError, ValueError):
         parameters = []
     names = []
