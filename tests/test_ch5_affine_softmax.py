@@ -5,14 +5,21 @@ import re
 import numpy as np
 import pytest
 
-from bplib import softmax
+from bplib import Affine, softmax
+from bplib.chapters.book_graphs import softmax_with_loss_graph
 from bplib.chapters.ch5_affine_softmax import (
+    AFFINE_DY,
+    AFFINE_W,
+    AFFINE_X,
+    affine_index_lines,
     affine_shape_lines,
     signed,
     softmax_graph_figure,
+    update_affine_index,
     update_affine_shapes,
     update_softmax_loss,
 )
+from bplib.viz.graph import fmt, fmt_shape
 from bplib.words import display_width, say
 
 
@@ -38,13 +45,53 @@ def test_affine_shape_lines_make_the_shapes_fit():
 
 
 @pytest.mark.parametrize("n,d,m", [(1, 1, 1), (4, 2, 3), (10, 8, 10), (3, 3, 3)])
-def test_update_affine_shapes_labels_every_array(n, d, m, capsys):
+def test_update_affine_shapes_draws_each_array_as_a_block_of_its_shape(n, d, m, capsys):
     fig = update_affine_shapes(N=n, input_size=d, output_size=m)
     texts = _texts(fig)
     assert f"Affine shapes: N = {n}, input size {d}, output size {m}" in texts
-    for shape in [(n, d), (d, m), (m,), (n, m)]:
-        assert texts.count(str(shape)) >= 2  # forward above, gradient below
+    arrays = {"dY": (n, m), "Wᵀ": (m, d), "dX": (n, d), "Xᵀ": (d, n), "dW": (d, m), "dB": (m,)}
+    for name, shape in arrays.items():
+        assert f"{name} {fmt_shape(shape)}" in texts
+    (ax,) = fig.axes
+    blocks = [(round(p.get_width()), round(p.get_height())) for p in ax.patches]  # (columns, rows)
+    wanted = [(m, n), (d, m), (d, n), (n, d), (m, n), (m, d), (m, n), (m, 1)]  # dY·Wᵀ=dX, Xᵀ·dY=dW, dY->dB
+    assert blocks == wanted
+    (rows,) = ax.lines  # the lines between the N rows that dB adds up
+    assert sorted({y for y in rows.get_ydata() if np.isfinite(y)}) == list(range(1 - n, 0))
     assert f"-> ({n}, {m})" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("i", [1, 2])
+@pytest.mark.parametrize("j", [1, 2, 3])
+def test_update_affine_index_writes_the_layers_gradients_and_frames_entry_i_j(i, j, capsys):
+    fig = update_affine_index(i=i, j=j)
+    layer = Affine(AFFINE_W, np.zeros(3))
+    layer.forward(AFFINE_X)
+    dx = layer.backward(AFFINE_DY)
+    dw_line, dx_line = capsys.readouterr().out.splitlines()
+    assert dw_line.endswith(f"= {fmt(layer.dW[i - 1, j - 1])}") and dx_line.endswith(f"= {fmt(dx[i - 1])}")
+    assert [dw_line, dx_line] == affine_index_lines(i, j) and {dw_line, dx_line} <= set(_texts(fig))
+    (ax,) = fig.axes
+    entry = next(p for p in ax.patches if p.get_animated())  # the first frame: around entry (i, j) of dW
+    inside = [
+        t.get_text()
+        for t in ax.texts
+        if t.get_text() and entry.contains_point(ax.transData.transform(t.get_position()))
+    ]
+    assert inside == [fmt(layer.dW[i - 1, j - 1])]
+
+
+def test_affine_index_lines_at_the_chapters_example():
+    assert affine_index_lines(1, 2) == [
+        "∂L/∂W₁₂ = X₁ · ∂L/∂Y₂ = 1 × (-1) = -1",
+        "∂L/∂X₁ = Σⱼ W₁ⱼ · ∂L/∂Yⱼ = 1·1 + 3·(-1) + 5·0.5 = 0.5",
+    ]
+
+
+def test_update_affine_index_refuses_an_entry_outside_w():
+    for i, j in [(0, 1), (3, 1), (1, 0), (1, 4)]:
+        with pytest.raises(ValueError, match="i must be 1 or 2 and j 1, 2 or 3"):
+            update_affine_index(i=i, j=j)
 
 
 def test_update_affine_shapes_refuses_zero_sizes():
@@ -98,7 +145,9 @@ def test_softmax_graph_figure_ends_at_y_minus_t(capsys):
 def test_softmax_graph_figure_describes_each_step(capsys):
     fig = softmax_graph_figure(step=3)
     assert "Softmax-with-Loss, true class 3: backward step 3 of 17" in _texts(fig)
-    assert "step 3: the '+' node gets -1 and sends -1, -1, -1" in capsys.readouterr().out
+    step, _ = capsys.readouterr().out.splitlines()
+    assert step == softmax_with_loss_graph().describe_step(3)  # the graph's own words for step 3
+    assert step.startswith("step 3: the '+' node gets -1")
 
 
 def test_softmax_graph_figure_refuses_bad_input():
@@ -191,3 +240,12 @@ def test_softmax_graph_figure_in_chinese(chinese, capsys):
     texts = _texts(softmax_graph_figure(step=3))
     assert say("Softmax-with-Loss, true class {k}: backward step {step} of {n}", k=3, step=3, n=17) in texts
     assert capsys.readouterr().out.splitlines()[-1] == "损失 L = 0.3057"
+
+
+def test_affine_index_in_chinese(chinese, capsys):
+    fig = update_affine_index(i=2, j=3)
+    texts = _texts(fig)
+    assert "∂L/∂W：第 (i, j) 个元素是 Xᵢ · ∂L/∂Yⱼ" in texts
+    assert capsys.readouterr().out.splitlines() == affine_index_lines(2, 3)
+    assert repr(fig).startswith("逐个元素计算 Affine 层的梯度")
+    assert not _english_words(texts + [repr(fig)])

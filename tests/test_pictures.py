@@ -64,6 +64,7 @@ MOVES = {
         dict(N=10, input_size=8, output_size=8),
         dict(N=4, input_size=2, output_size=3),
     ],
+    ch5.update_affine_index: [dict(i=1, j=2), dict(i=1, j=1), dict(i=2, j=3), dict(i=1, j=2)],
     ch5.update_softmax_loss: [
         dict(a1=0.3, a2=2.9, a3=4.0, true_class=3),
         dict(a1=-10.0, a2=-10.0, a3=-10.0, true_class=1),

@@ -1,12 +1,20 @@
-"""The reference solutions of chapters 4 and 5 (Tanh, IdentityWithLoss) pass the gradient check."""
+"""The reference solutions of chapters 4 and 5 (Tanh; Affine, SoftmaxWithLoss, IdentityWithLoss) pass
+the gradient check of their exercise, and the checks catch the usual mistakes."""
+
+import ast
+import inspect
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bplib import SoftmaxWithLoss, check_layer
+from bplib import Affine, SoftmaxWithLoss, check_layer
+from bplib.chapters import solutions
 from bplib.chapters.solutions import IdentityWithLoss, Tanh
 
 RNG = np.random.default_rng(45)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 4), (2, 3, 5)])
@@ -101,3 +109,111 @@ def test_identity_and_softmax_losses_both_send_back_y_minus_t_over_n():
     ident = IdentityWithLoss()
     ident.forward(soft.y, t)  # feed softmax's output as the identity output
     assert np.allclose(soft.backward(), ident.backward())
+
+
+# --- chapter 5: the backward passes of Affine and Softmax-with-Loss ------------------------------
+def _affine_forward(W, b):
+    """The forward the Affine exercise asks for: bplib's Affine (rows flattened, x·W + b)."""
+    return lambda x: Affine(W, b).forward(x)
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (4, 3), (3, 1, 3), (2, 3, 1)])
+def test_affine_solution_passes_the_exercise_check(shape):
+    x = RNG.standard_normal(shape)
+    W, b = RNG.standard_normal((3, 2)), RNG.standard_normal(2)
+    result = check_layer(solutions.Affine(W, b), x, expect=_affine_forward(W, b), verbose=False)
+    assert result.passed, result.table()
+    assert set(result.errors) == {"forward", "dx", "dW", "db"}
+
+
+def test_affine_solution_matches_bplibs_layer():
+    x, dout = RNG.standard_normal((5, 2, 2)), RNG.standard_normal((5, 3))
+    W, b = RNG.standard_normal((4, 3)), RNG.standard_normal(3)
+    ours, theirs = solutions.Affine(W, b), Affine(W, b)
+    assert np.allclose(ours.forward(x), theirs.forward(x))
+    assert np.allclose(ours.backward(dout), theirs.backward(dout))
+    assert np.allclose(ours.dW, theirs.dW) and np.allclose(ours.db, theirs.db)
+
+
+def test_softmax_with_loss_solution_passes_the_exercise_check():
+    logits, onehot = RNG.standard_normal((4, 3)) * 2, np.eye(3)[[0, 2, 1, 2]]
+    expect = lambda x, t: SoftmaxWithLoss().forward(x, t)  # noqa: E731
+    result = check_layer(solutions.SoftmaxWithLoss(), logits, targets=onehot, expect=expect, verbose=False)
+    assert result.passed, result.table()
+    layer = solutions.SoftmaxWithLoss()
+    layer.forward(logits, onehot)
+    assert np.allclose(layer.backward(2.0), 2.0 * (layer.y - onehot) / 4)
+
+
+class _Wrong:
+    """The mistakes a learner makes in the chapter 5 exercises, each on top of the stub's forward."""
+
+    class AffineBiasNotSummed(solutions.Affine):
+        def backward(self, dout):
+            self.dW, self.db = self.x.T @ dout, dout
+            return (dout @ self.W.T).reshape(self.x_shape)
+
+    class AffineNotReshaped(solutions.Affine):
+        def backward(self, dout):
+            self.dW, self.db = self.x.T @ dout, dout.sum(axis=0)
+            return dout @ self.W.T
+
+    class AffineWithoutTranspose(solutions.Affine):
+        def backward(self, dout):
+            self.dW, self.db = self.x.T @ dout, dout.sum(axis=0)
+            return (dout @ self.W).reshape(self.x_shape)  # fits a square W, and is wrong
+
+    class SoftmaxNotAveraged(solutions.SoftmaxWithLoss):
+        def backward(self, dout=1.0):
+            return dout * (self.y - self.t)
+
+
+@pytest.mark.parametrize(
+    "layer,problem",
+    [
+        (_Wrong.AffineBiasNotSummed, "a missing sum over the batch"),
+        (_Wrong.AffineNotReshaped, "dx has shape (3, 4), but x has shape (3, 2, 2)"),
+        (_Wrong.AffineWithoutTranspose, "dx differs from the numerical gradient"),
+    ],
+)
+def test_the_affine_exercise_check_catches_the_usual_mistakes(layer, problem):
+    x, W, b = RNG.standard_normal((3, 2, 2)), RNG.standard_normal((4, 4)), RNG.standard_normal(4)
+    result = check_layer(layer(W, b), x, expect=_affine_forward(W, b), verbose=False)
+    assert not result.passed and any(problem in p for p in result.problems), result.table()
+
+
+def test_the_softmax_exercise_check_catches_a_missing_one_over_n():
+    logits, onehot = RNG.standard_normal((4, 3)), np.eye(3)[[1, 0, 2, 2]]
+    expect = lambda x, t: SoftmaxWithLoss().forward(x, t)  # noqa: E731
+    result = check_layer(_Wrong.SoftmaxNotAveraged(), logits, targets=onehot, expect=expect, verbose=False)
+    assert not result.passed and "dx differs from the numerical gradient" in result.problems[0]
+
+
+def _methods(source, name):
+    """{method: its code without comments or docstrings} of class ``name`` in ``source``."""
+    cls = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ClassDef) and n.name == name)
+    methods = {}
+    for f in cls.body:
+        if isinstance(f, ast.FunctionDef):
+            body = [s for s in f.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            methods[f.name] = [ast.dump(s) for s in body]
+    return methods
+
+
+@pytest.mark.parametrize(
+    "stub,solution",
+    [
+        ("MyAffine", solutions.Affine),
+        ("MySoftmaxWithLoss", solutions.SoftmaxWithLoss),
+        ("IdentityWithLoss", solutions.IdentityWithLoss),
+    ],
+)
+def test_each_chapter_5_solution_is_its_stub_with_backward_written(stub, solution):
+    """The reference solution has what the notebook's stub has and nothing more: only backward differs."""
+    cells = json.loads((ROOT / "notebooks" / "05_affine_softmax.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = next("".join(c["source"]) for c in cells if f"class {stub}(" in "".join(c["source"]))
+    given = _methods(code.replace("bplib.softmax", "softmax"), stub)  # the solution imports softmax itself
+    written = _methods(inspect.getsource(solution), solution.__name__)
+    assert given.keys() == written.keys() == {"__init__", "forward", "backward"}
+    assert given["__init__"] == written["__init__"] and given["forward"] == written["forward"]
+    assert "NotImplementedError" in "".join(given["backward"])

@@ -44,6 +44,8 @@ LABELS = {
     "a2": "score a2",
     "a3": "score a3",
     "true_class": "true class",
+    "i": "row i of W (input Xᵢ)",
+    "j": "column j of W (output Yⱼ)",
 }
 STYLE = {"description_width": "initial"}  # the whole label, never cut to "appl..."
 

@@ -10,8 +10,18 @@ its name here.
 
 from .ch1_3 import CubeLayer, DivLayer, SubLayer
 from .ch4 import Tanh
-from .ch5 import IdentityWithLoss
+from .ch5 import Affine, IdentityWithLoss, SoftmaxWithLoss
 from .ch6 import Momentum
 from .ch7 import tanh
 
-__all__ = ["CubeLayer", "DivLayer", "IdentityWithLoss", "Momentum", "SubLayer", "Tanh", "tanh"]
+__all__ = [
+    "Affine",
+    "CubeLayer",
+    "DivLayer",
+    "IdentityWithLoss",
+    "Momentum",
+    "SoftmaxWithLoss",
+    "SubLayer",
+    "Tanh",
+    "tanh",
+]
