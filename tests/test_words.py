@@ -142,12 +142,18 @@ def test_the_font_ships_with_its_license():
 # --- the two editions run the same programs ---------------------------------------------
 def _program(source):
     """The token stream of a cell without its comments and string contents."""
-    tokens = []
+    tokens, inside = [], 0  # inside: how deep in an f-string (Python 3.12+ tokenizes its parts)
+    starts, ends = getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -1)
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
-        if tok.type in (tokenize.COMMENT, tokenize.NL):
-            continue
-        tokens.append("<str>" if tok.type == tokenize.STRING else tok.string)
+        if tok.type == starts:
+            inside += 1
+            if inside == 1:
+                tokens.append("<str>")  # a whole f-string is one string, as on Python 3.10 and 3.11
+        elif tok.type == ends:
+            inside -= 1
+        elif not inside and tok.type not in (tokenize.COMMENT, tokenize.NL):
+            tokens.append("<str>" if tok.type == tokenize.STRING else tok.string)
     return tokens
 
 

@@ -58,8 +58,9 @@ def source(obj):
     ``listings.py``), so a listing reads in the reader's language and its code is still the code
     that runs."""
     import inspect
+    import textwrap
 
-    return listing(inspect.getsource(obj))
+    return listing(textwrap.dedent(inspect.getsource(obj)))  # a method reads from the left margin
 
 
 def listing(text):
