@@ -263,7 +263,7 @@ def test_a_listing_reads_in_the_language_in_use_and_a_missing_comment_fails(chin
 
     monkeypatch.setitem(ZH, "Return the answer.", "返回答案。")
     monkeypatch.setitem(ZH, "the answer", "答案")
-    assert source(listed).splitlines()[1:] == ['        """返回答案。"""', "        return 42  # 答案"]
+    assert source(listed).splitlines()[1:] == ['    """返回答案。"""', "    return 42  # 答案"]  # dedented
     monkeypatch.delitem(ZH, "the answer")
     with pytest.raises(KeyError, match="no Chinese for the comment 'the answer'"):
         source(listed)
