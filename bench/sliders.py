@@ -63,6 +63,7 @@ def _ints(values):
 
 
 CH123, CH4, CH5 = "chapters.ch1_3_graphs.", "chapters.ch4_activations.", "chapters.ch5_affine_softmax."
+CH7 = "chapters.ch7_autograd."
 REGISTRY = [
     Entry("0", "viz.sliders.update_demo", (5, 2.6), [dict(slope=s) for s in sweep(-3.0, 3.0, 0.1)]),
     Entry(
@@ -103,8 +104,14 @@ REGISTRY = [
     Entry("4", CH4 + "update_vanishing", (7, 3.2), [dict(depth=d) for d in range(1, 16)]),
     Entry(
         "5",
+        CH5 + "update_affine_index",
+        (12, 3.2),
+        [dict(i=i, j=j) for i in (1, 2) for j in (1, 2, 3)],
+    ),
+    Entry(
+        "5",
         CH5 + "update_affine_shapes",
-        (7, 2.4),
+        (12, 2.9),
         [dict(N=n) for n in range(1, 11)] + [dict(input_size=d) for d in range(1, 9)],
     ),
     Entry(
@@ -113,6 +120,20 @@ REGISTRY = [
         (8, 3),
         [dict(a1=a) for a in sweep(-10.0, 10.0, 0.1)] + [dict(true_class=c) for c in (1, 2, 3)],
     ),
+    Entry(
+        "7",
+        CH7 + "update_autograd_apples",
+        (7.2, 3.4),
+        [dict(apple=a) for a in _ints(sweep(50, 300, 10))] + [dict(tax=t) for t in sweep(1.0, 1.3, 0.01, 12)],
+    ),
+    Entry("7", CH7 + "update_autograd_steps", (7.2, 3.4), [dict(step=s) for s in (0, 1, 2, 3, 4, 5, 4, 3)]),
+    Entry(
+        "7",
+        CH7 + "update_fork",
+        (6.4, 2.6),
+        [dict(rate=r) for r in sweep(0.0, 0.3, 0.01)] + [dict(apple_num=n) for n in range(11)],
+    ),
+    Entry("7", CH7 + "update_no_clear", (7.0, 3.0), [dict(steps=s) for s in range(31)]),
 ]
 
 
