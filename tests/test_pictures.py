@@ -17,6 +17,7 @@ from PIL import Image
 from bplib.chapters import ch1_3_graphs as ch123
 from bplib.chapters import ch4_activations as ch4
 from bplib.chapters import ch5_affine_softmax as ch5
+from bplib.chapters import ch7_autograd as ch7
 from bplib.viz import sliders
 from bplib.viz.picture import full_png, png
 
@@ -71,6 +72,20 @@ MOVES = {
         dict(a1=10.0, a2=10.0, a3=10.0, true_class=3),
         dict(a1=0.3, a2=2.9, a3=4.0, true_class=3),
     ],
+    ch7.update_autograd_apples: [
+        dict(),
+        dict(apple=50, apple_num=0, orange=50, orange_num=0, tax=1.0),
+        dict(apple=300, apple_num=10, orange=300, orange_num=10, tax=1.3),
+        dict(),
+    ],
+    ch7.update_autograd_steps: [dict(step=s) for s in (0, 5, 2, 3, 0)],
+    ch7.update_fork: [
+        dict(apple_num=2, rate=0.1),
+        dict(apple_num=0, rate=0.0),
+        dict(apple_num=10, rate=0.3),
+        dict(apple_num=2, rate=0.1),
+    ],
+    ch7.update_no_clear: [dict(steps=s) for s in (10, 0, 30, 1, 10)],
 }
 
 
@@ -146,6 +161,9 @@ def _static_pictures():
             for step in (1, 5, 9, 13, 17)
         },
         "softmax graph, class 1": lambda: ch5.softmax_graph_figure(a1=-10.0, a2=10.0, a3=0.0, true_class=1),
+        "problem 2, recorded by autograd": lambda: graph_figure(
+            ch7.recorded_graph(ch7.apple_orange_tensors()[1]), figsize=(7.2, 3.4)
+        ),
     }
 
 

@@ -34,6 +34,8 @@ LABELS = {
     "upstream": "upstream gradient",
     "dout": "upstream gradient",
     "step": "backward step",
+    "steps": "steps without clearing",
+    "rate": "tax rate",
     "x": "x",
     "y": "y",
     "depth": "layers",
