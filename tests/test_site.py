@@ -57,11 +57,6 @@ JUPYTERHUB_URL, BINDERHUB_URL = (
     re.search(rf'^{k} = "([^"]+)"', CONF, re.M).group(1) for k in ("JUPYTERHUB_URL", "BINDERHUB_URL")
 )
 
-# Chapters whose stored figures bplib already describes in words (their text/plain). A chapter goes
-# here once its notebooks are re-run with the describing bplib; with all of them, DESCRIBED = CHAPTERS
-# and test_every_figure_is_described_in_words_that_name_its_numbers is strict everywhere.
-DESCRIBED = []
-
 
 def website_say(edition, text):
     return ZH[text] if edition == "zh" else text
@@ -231,16 +226,10 @@ def test_every_figure_carries_its_stored_description_as_its_text_alternative(sit
         assert all((site / prefix / a["src"]).is_file() for a in shown)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        name if name in DESCRIBED else pytest.param(name, marks=pytest.mark.xfail(
-            strict=False, reason="bplib's figures are not all described in the stored notebooks yet",
-        ))
-        for name in CHAPTERS
-    ],
-)  # fmt: skip
+@pytest.mark.parametrize("name", CHAPTERS)
 def test_every_figure_is_described_in_words_that_name_its_numbers(site, name):
+    """bplib describes each figure (its text/plain) in the notebook's language, with the numbers it
+    shows: the general sentence for a bare matplotlib repr does not pass here."""
     for edition, (_, prefix) in EDITIONS.items():
         page = _article(site, f"{prefix}{name}.html")
         for alt in page.attr("img", "alt"):

@@ -6,14 +6,15 @@ For each edition this lays out a Sphinx source folder in the cache: the edition'
 they are stored (nothing is executed), and two pages made from the marked parts of its README
 (``<!-- site:intro -->`` ... ``<!-- /site:intro -->``): the home page with the chapter table, and
 the glossary. Then Sphinx builds the English edition into ``site/`` and the Chinese into
-``site/zh/``, both at once, with ``website/conf.py``. The site needs no server and no network.
+``site/zh/``, both at once, with ``website/conf.py`` (``sphinx-build -c website -t zh SOURCE OUT``
+builds one edition the same way). The site needs no server and no network.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,12 +42,10 @@ def readme_part(readme, name):
 
 
 def chapter_title(notebook):
-    """The notebook's first heading."""
-    import nbformat
-
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#+ (.+)$", cell.source, flags=re.M)
+    """The notebook's first heading (read as JSON: importing nbformat alone takes seconds)."""
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            match = re.search(r"^#+ (.+)$", "".join(cell["source"]), flags=re.M)
             if match:
                 return match.group(1).strip()
     raise SystemExit(f"website/build.py: {notebook.relative_to(ROOT)} has no heading to be its title")
@@ -149,48 +148,66 @@ def check_twins(stems):
         raise SystemExit(f"website/build.py: chapters without a twin in the other edition: {sorted(alone)}")
 
 
-def sphinx(lang, source, cache, out):
-    """Start Sphinx on one edition; returns the running process."""
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
+def sphinx_arguments(lang, cache, out):
+    """sphinx-build's arguments for one edition: its sources and parsed pages in the cache."""
+    source, doctrees = cache / lang / "source", cache / lang / "doctrees"
+    return [
         "-b",
         "html",
         "-q",
         "-c",
         str(HERE),
         "-d",
-        str(cache / "doctrees"),
+        str(doctrees),
+        "-t",
+        lang,
+        str(source),
+        str(out / EDITIONS[lang][2]),
     ]
-    command += ["-t", lang, str(source), str(out)]
-    return subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+
+
+def run_sphinx(jobs):
+    """Sphinx on each edition (lang -> arguments); returns the editions that failed. The editions
+    build side by side in processes forked after the slow imports (nbformat's alone takes seconds),
+    or one after the other where fork is not available."""
+    import multiprocessing
+
+    import myst_nb.sphinx_ext  # noqa: F401  (imported once, before the fork)
+    from sphinx.cmd.build import build_main
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [lang for lang, arguments in jobs.items() if build_main(arguments)]
+    fork = multiprocessing.get_context("fork")
+    running = {
+        lang: fork.Process(target=lambda a=arguments: sys.exit(build_main(a)))
+        for lang, arguments in jobs.items()
+    }
+    for process in running.values():
+        process.start()
+    for process in running.values():
+        process.join()
+    return [lang for lang, process in running.items() if process.exitcode]
 
 
 def build(out, cache):
     started = time.perf_counter()
     out, cache = Path(out), Path(cache)
-    if out.exists():
-        if not ((out / ".buildinfo").exists() or (out / "_static" / "site.css").exists()):
-            raise SystemExit(f"website/build.py: {out} exists and is not a site built here; not touching it")
-        shutil.rmtree(out)
+    if out.exists() and not ((out / ".buildinfo").exists() or (out / "_static" / "site.css").exists()):
+        raise SystemExit(f"website/build.py: {out} exists and is not a site built here; not touching it")
     stems = {lang: lay_out(lang, cache / lang / "source") for lang in EDITIONS}
     check_twins(stems)
-    # The editions build side by side (two cores); the English one first copies the shared MathJax.
-    running = {
-        lang: sphinx(lang, cache / lang / "source", cache / lang, out / EDITIONS[lang][2])
-        for lang in EDITIONS
-    }
-    failed = []
-    for lang, process in running.items():
-        _, errors = process.communicate()
-        if errors.strip():
-            print(errors, file=sys.stderr, end="")
-        if process.returncode:
-            failed.append(lang)
+    # Sphinx updates the site it built before for the same chapters (a warm build); a chapter added
+    # or removed, or a build that did not finish, starts from nothing, so no page is left stale.
+    chapters, done = json.dumps(stems, sort_keys=True), out / ".bplib-chapters"
+    if out.exists() and not (done.is_file() and done.read_text(encoding="utf-8") == chapters):
+        shutil.rmtree(out)
+    done.unlink(missing_ok=True)
+    # Both editions at once (two cores); the Chinese pages load the MathJax the English edition copies.
+    failed = run_sphinx({lang: sphinx_arguments(lang, cache, out) for lang in EDITIONS})
     if failed:
         raise SystemExit(f"website/build.py: Sphinx failed on the {' and '.join(failed)} edition")
     (out / ".nojekyll").touch()  # GitHub Pages: serve _static/ too (Jekyll skips folders named _*)
+    done.write_text(chapters, encoding="utf-8")
     seconds = time.perf_counter() - started
     pages = sum(1 for p in out.rglob("*.html") if "_static" not in p.parts)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())

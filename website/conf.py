@@ -5,7 +5,7 @@ are, a home page and a glossary made from the README) and runs Sphinx twice with
 Sphinx, sphinx-book-theme, MyST-NB and sphinx-copybutton do the site; the ``setup`` at the end
 adds only what they do not: a figure's text alternative from its stored description, the note
 under a cell whose sliders are live only in JupyterLab, ``lang`` on runs of the other language,
-links between the editions.
+links between the editions, the theme's Chinese words its catalogs lack, jieba's course words.
 """
 
 import html
@@ -53,6 +53,7 @@ templates_path = ["templates"]
 nb_execution_mode = "off"  # show the outputs nbval checked; run nothing
 nb_merge_streams = True
 myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_dmath_double_inline = True  # $$...$$ inside a paragraph or list item, as Jupyter shows it
 myst_heading_anchors = 3
 smartquotes = False  # prose shows exactly as the notebook writes it
 # A link to a notebook of the other edition leads to that edition's copy of the notebook.
@@ -93,7 +94,6 @@ html_theme_options = {
         "notebook_interface": "jupyterlab",
     },
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
-    "extra_footer": "",
     "footer_content_items": ["course-footer.html"],
     "search_as_you_type": True,
     "primary_sidebar_end": [],
@@ -142,7 +142,10 @@ def is_live(cell):
     source = "".join(cell["source"])
     if "# NBVAL_IGNORE_OUTPUT" not in source.splitlines():
         return False
-    body = ast.parse(source).body
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython's %magic lines: not a plain call
+        return False
     return len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call)
 
 
@@ -265,9 +268,6 @@ def page_context(app, pagename, templatename, context, doctree):
     context["say"], context["marked"], context["other_lang"] = say, mark_html, HTML_LANG[OTHER]
     context["twin"] = TO_OTHER + pagename + ".html"
     context["language"] = HTML_LANG[EDITION]
-    context["is_chapter"] = (
-        app.env.doc2path(pagename).suffix == ".ipynb" if pagename in app.env.all_docs else False
-    )
 
 
 def search_words(app, config):
