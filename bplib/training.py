@@ -261,11 +261,38 @@ def plot_history(history, fig=None, figsize=(8, 3)):
     ax_loss.set(xlabel=say("iteration"), ylabel=say("loss"), title=say("mini-batch loss"))
     ax_acc.set(xlabel=say("epoch"), ylabel=say("accuracy"), title=say("accuracy"), ylim=(0, 1))
     if ax_loss.get_legend_handles_labels()[1]:
-        ax_loss.legend(fontsize=8)
-    ax_acc.legend(fontsize=8, loc="lower right")
+        ax_loss.legend(fontsize=9, framealpha=1)
+    ax_acc.legend(fontsize=9, loc="lower right", framealpha=1)  # opaque: curves pass behind it
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
+    _describe_history(fig, runs)
     return fig
+
+
+def _describe_history(fig, runs):
+    """The curves in words (the figure's text in a notebook): each run's loss and final accuracies."""
+    from .viz.picture import describe
+    from .words import sentences
+
+    words = []
+    for label, h in runs.items():
+        if len(h.eval_iters) == 0:
+            continue
+        last = min(len(h.loss), 50)
+        words.append(
+            say(
+                "{run}mini-batch loss from {first:.2f} to {end:.2f} (mean of the last {n} iterations); "
+                "after {epochs:.2f} epochs, train accuracy {train:.1%}, test accuracy {test:.1%}.",
+                run=f"{label}: " if label else "",
+                first=float(h.loss[0]),
+                end=float(np.mean(h.loss[-last:])),
+                n=last,
+                epochs=float(h.epochs[-1]),
+                train=float(h.train_acc[-1]),
+                test=float(h.test_acc[-1]),
+            )
+        )
+    describe(fig, "curves", sentences(words))
 
 
 def _whole(name, value, low):
@@ -386,7 +413,7 @@ def train(
             optimizer.update(network.params, grads)  # 3. the update
             loss[i - 1] = network.last_layer.loss
             reporter.step(i, loss[i - 1])
-            if i % per_epoch == 0 or i == iters:  # 4. once per epoch: accuracy on all the data
+            if i % per_epoch == 0 or i == iters:  # 4. repeat; once per epoch, the accuracy on all the data
                 _stop_if_broken(reporter, network, x, i, optimizer)
                 evals.append(i)
                 train_acc.append(network.accuracy(x_train, t_train))

@@ -1,36 +1,51 @@
 """Chapter 6's pictures, checks and panel: the gradient check, the views of a trained network,
 the exercise's optimizer check and the train-again panel (on small made-up data, not MNIST)."""
 
+import inspect
 import re
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from bplib import TwoLayerNet
+from bplib import SoftmaxWithLoss, TwoLayerNet
 from bplib.chapters.ch6_training import (
     PANEL_CHOICES,
     SETTING_LABELS,
     SETTINGS,
     SHOWN_RUNS,
     STEPS,
+    STEPS_H,
+    VALLEY_START,
+    MultiLayerNet,
+    backward_pass,
+    check_each_layer,
     check_optimizer,
+    closest_to_kink,
     compare_gradients,
     confusion_figure,
     confusion_matrix,
     digits_figure,
+    elementwise_errors,
     four_steps_figure,
     mistakes,
     plot_runs,
     predictions,
     run_and_overlay,
     run_label,
+    sign_changes,
+    step_size_errors,
+    step_size_figure,
+    time_passes,
     train_again_panel,
+    train_like_the_book,
     training_loop_source,
+    valley_figure,
+    valley_paths,
     weights_figure,
 )
 from bplib.chapters.solutions import Momentum
-from bplib.training import SGD
+from bplib.training import SGD, History, plot_history, train
 from bplib.words import display_width, say
 
 
@@ -65,8 +80,15 @@ def test_compare_gradients_agrees_counts_forward_passes_and_restores_the_network
     assert max(result.relative.values()) < 1e-7
     assert max(result.mean_abs.values()) < 1e-8
     assert result.sizes == {"W1": (6, 4), "b1": (4,), "W2": (4, 3), "b2": (3,)}
-    assert result.seconds["numerical"] > 0 and result.seconds["backprop"] > 0
+    assert set(result.seconds) == {"numerical", "backprop", "forward", "numerical_pass"}
+    assert all(seconds > 0 for seconds in result.seconds.values())
     assert result.speedup == result.seconds["numerical"] / result.seconds["backprop"]
+    # the speedups from medians: 2·(number of parameters) passes at a pass's cost, against one gradient
+    per_pass = result.seconds["numerical_pass"] / result.seconds["backprop"]
+    assert result.median_speedup == pytest.approx(2 * n_params * per_pass)
+    assert result.predicted_speedup == pytest.approx(
+        2 * n_params * result.seconds["forward"] / result.seconds["backprop"]
+    )
     assert "loss" not in vars(net)  # the counting wrapper is gone
     assert all(np.array_equal(before[key], net.params[key]) for key in before)
     lines = result.table().splitlines()
@@ -94,8 +116,9 @@ def test_compare_gradients_restores_loss_when_the_check_fails():
 def test_training_loop_source_is_the_loop_of_train():
     source = training_loop_source()
     assert source.startswith("for i in range(")
-    for step in ("# 1. a mini-batch", "# 2. the gradient", "# 3. the update", "# 4. once per epoch"):
+    for step in ("# 1. a mini-batch", "# 2. the gradient", "# 3. the update", "# 4. repeat; once per epoch"):
         assert step in source
+    assert "_stop_if_broken" in source  # the plumbing the chapter explains after the bare loop
     assert "network.gradient(" in source and "optimizer.update(" in source
     assert "return" not in source and "reporter.finish" not in source  # stops where the loop ends
 
@@ -114,6 +137,13 @@ def test_weights_figure_draws_each_column_as_an_image():
     assert image.get_clim() == (-np.abs(W1[:, 3]).max(), np.abs(W1[:, 3]).max())  # symmetric: 0 is white
     texts = _texts(fig)
     assert any("First-layer weights" in t for t in texts) and "unit 4" in texts
+    assert not any("pixel" in t for t in texts)  # no axis words on a grid of images
+    assert any("red: positive weight" in t for t in texts)
+    low, high = W1.min(), W1.max()
+    assert repr(fig) == (
+        "12 images of 28×28 first-layer weights, one per hidden unit; "
+        f"the weights range from {low:.3f} to {high:.3f}."
+    )
     with pytest.raises(ValueError, match="784"):
         weights_figure(np.zeros((100, 5)))
 
@@ -123,6 +153,7 @@ def test_digits_figure_titles_every_image_and_refuses_a_mismatch():
     fig = digits_figure(images, [f"d{k}" for k in range(7)], "some digits", ncols=4)
     assert len(fig.axes) == 7 and [ax.get_title() for ax in fig.axes] == [f"d{k}" for k in range(7)]
     assert "some digits" in _texts(fig)
+    assert repr(fig) == "some digits: 7 images, titled d0 | d1 | d2 | d3 | d4 | d5 | d6."
     with pytest.raises(ValueError, match="7 images but 2 titles"):
         digits_figure(images, ["a", "b"], "x")
 
@@ -175,6 +206,10 @@ def test_confusion_figure_writes_every_count():
     assert len(cells) == 9 and cells[:3] == ["1", "0", "0"] and cells[5] == "1"
     assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
     assert "4 test digits (3 on the diagonal)" in ax.get_title()
+    assert repr(fig) == (
+        "Confusion matrix of 4 test digits: 3 correct (on the diagonal), 1 mistakes; "
+        "the most frequent mistake reads 1 as 2, 1 times."
+    )
 
 
 # --- the exercise ---
@@ -321,6 +356,11 @@ def test_plot_runs_shows_the_latest_runs_only(small_task):
     assert labels[0].startswith("run 2:") and labels[-1].startswith(f"run {SHOWN_RUNS + 1}:")
     loss_only = plot_runs(runs, accuracy=False)
     assert len(loss_only.axes) == 1 and loss_only.axes[0].get_ylabel() == "loss (running mean)"
+    assert loss_only._suptitle is None  # one plot: the title is the plot's own, nothing above it
+    assert (
+        loss_only.axes[0].get_title()
+        == f"Training runs compared (the latest {SHOWN_RUNS} of {SHOWN_RUNS + 1})"
+    )
     for ax in fig.axes:
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
 
@@ -382,7 +422,7 @@ def test_plot_runs_lines_carry_language_independent_gids(small_task):
 
 # names of the book and of code that the Chinese edition keeps as they are
 KEPT = {"mini", "batch", "epoch", "relu", "sigmoid", "update", "params", "TwoLayerNet", "check", "optimizer"}
-KEPT |= {"Momentum", "momentum", "grad"}
+KEPT |= {"Momentum", "momentum", "grad", "Affine", "Relu"}  # layer names, as in code
 
 
 def _english_words(texts):
@@ -419,14 +459,12 @@ def test_gradient_table_in_chinese_keeps_its_columns(chinese):
 def test_weights_and_digits_figures_in_chinese(chinese):
     texts = _texts(weights_figure(np.random.default_rng(0).standard_normal((784, 12)), ncols=5))
     assert say("unit {k}", k=4) in texts and "神经元 4" in texts and "unit 4" not in texts
-    assert (
-        say("First-layer weights W1: one 28×28 image per hidden unit ({n} units)", n=12) in texts
-        and say("pixel column (red: positive weight, blue: negative)") in texts
-    )
-    assert say("pixel row") in texts
-    texts = _texts(digits_figure(np.zeros((3, 784)), ["甲", "乙", "丙"], "一些数字"))
-    assert "一些数字" in texts and say("pixel column") in texts and say("pixel row") in texts
-    assert "pixel row" not in texts and not _english_words(texts)
+    assert say("First-layer weights W1: one 28×28 image per hidden unit ({n} units)", n=12) in texts
+    assert say("red: positive weight, blue: negative; each image has its own colour scale") in texts
+    assert not _english_words(texts)
+    fig = digits_figure(np.zeros((3, 784)), ["甲", "乙", "丙"], "一些数字")
+    assert "一些数字" in _texts(fig) and not _english_words(_texts(fig))
+    assert repr(fig) == "一些数字：共 3 张图像，标题依次为 甲 | 乙 | 丙。"
 
 
 def test_confusion_figure_in_chinese(chinese):
@@ -520,7 +558,9 @@ def test_runs_and_their_plot_in_chinese(small_task, chinese, capsys):
     assert not _english_words(_texts(fig) + legend + lines)
     solo = plot_runs(runs, accuracy=False)
     assert solo.axes[0].get_ylabel() == "损失（滑动平均）"
-    assert solo._suptitle.get_text().startswith("几次训练的比较")
+    assert solo.axes[0].get_title().startswith("几次训练的比较") and solo._suptitle is None
+    assert repr(solo).startswith("几次训练的比较：第 2 次训练：") and "测试准确率 " in repr(solo)
+    assert not _english_words([repr(solo)])
 
 
 def test_train_again_panel_in_chinese(small_task, chinese, capsys):
@@ -594,3 +634,229 @@ def test_the_figures_refuse_bad_input_in_chinese(chinese):
         digits_figure(np.zeros((2, 784)), ["a"], "t")
     with pytest.raises(ValueError, match=r"^confusion_matrix：y 中有超出 0\.\.2 的类别$"):
         confusion_matrix(np.array([0, 1]), np.array([0, 5]), classes=3)
+
+
+# --- what a backward pass costs (the tests check the bookkeeping, never a time) ---
+
+
+def test_time_passes_times_the_three_parts_in_turns():
+    net = TwoLayerNet(6, 4, 3, seed=0)
+    x, t = np.random.default_rng(0).standard_normal((5, 6)), np.array([0, 1, 2, 1, 0])
+    times = time_passes(net, x, t, repeat=3)
+    assert times.repeat == 3 and min(times.forward, times.backward, times.gradient) > 0
+    assert times.ratio == times.backward / times.forward
+
+
+def test_backward_pass_is_the_backward_half_of_gradient():
+    net = TwoLayerNet(6, 4, 3, seed=0)
+    x, t = np.random.default_rng(0).standard_normal((5, 6)), np.array([0, 1, 2, 1, 0])
+    expected = {key: g.copy() for key, g in net.gradient(x, t).items()}
+    net.layers["Affine2"].dW = None
+    net.loss(x, t)
+    backward_pass(net)
+    assert np.array_equal(net.layers["Affine2"].dW, expected["W2"])
+    assert np.array_equal(net.layers["Affine1"].db, expected["b1"])
+
+
+# --- gradient-check practice ---
+
+
+def test_elementwise_errors_measure_each_element_against_its_own_size():
+    a = np.array([1.0, 0.0, 1e-12, 2.0])
+    b = np.array([1.1, 0.0, 2e-12, -2.0])
+    errors = elementwise_errors(a, b)
+    assert errors == pytest.approx([0.1 / 1.1, 0.0, 0.5, 2.0])  # 0 where both are 0; a tiny pair: large
+    with pytest.raises(ValueError, match="shapes"):
+        elementwise_errors(np.zeros(2), np.zeros(3))
+
+
+def test_closest_to_kink_finds_the_smallest_relu_input():
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    net.params["W1"] = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 1.0]])
+    net.params["b1"] = np.array([0.0, 0.0, -0.5])
+    x = np.array([[1.0, 2.0], [3.0, 1.0]])  # hidden inputs [1, 0, 1.5] and [3, -5, 1.0]
+    assert closest_to_kink(net, x) == pytest.approx(0.0)
+    x = np.array([[1.0, 2.25]])  # hidden inputs [1, 0.25, 0.75]
+    assert closest_to_kink(net, x) == pytest.approx(0.25)
+    assert closest_to_kink(MultiLayerNet(2, [3, 3], 2, seed=0), x) < np.inf  # ReLUs of every layer
+
+
+def test_step_size_errors_make_a_v():
+    net = TwoLayerNet(8, 5, 3, weight_init_std=0.5, seed=1)
+    x, t = np.random.default_rng(1).standard_normal((4, 8)), np.array([0, 1, 2, 1])
+    assert closest_to_kink(net, x) > 1e-2  # no kink within reach of the steps that matter here
+    errors = step_size_errors(net, x, t, names=("W2",))
+    w2 = errors["W2"]
+    assert w2.shape == STEPS_H.shape and STEPS_H[0] == 1e-1 and STEPS_H[-1] == 1e-12
+    best = int(np.argmin(w2))
+    assert 0 < best < len(STEPS_H) - 1  # the bottom is inside: both arms rise
+    assert w2[0] > 100 * w2[best] and w2[-1] > 100 * w2[best]
+    assert w2[0] / w2[1] > 30  # the truncation arm falls like h²
+
+
+def test_step_size_figure_draws_and_describes_each_curve():
+    errors = {"W2": np.array([1e-5, 1e-7, 1e-9, 1e-8]), "b1": np.array([1e-1, 1e-2, 1e-10, 1e-7])}
+    steps = STEPS_H[:4]
+    fig = step_size_figure(steps, errors)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_xlim()[0] > ax.get_xlim()[1]  # large steps on the left
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["W2", "b1", "the book's h = 1e-4"]
+    assert repr(fig) == (
+        "Relative error of the numerical gradient against backprop for steps h from 1e-01 to 1e-04, "
+        "on log scales. Smallest error: W2 1e-09 at h = 1e-03; b1 1e-10 at h = 1e-03."
+    )
+
+
+class _ForgetfulLoss(SoftmaxWithLoss):
+    def backward(self, dout=1.0):
+        return super().backward(dout) * len(self.y)  # forgets the division by N
+
+
+def test_check_each_layer_names_the_layer_at_fault(capsys):
+    x, t = np.random.default_rng(3).standard_normal((3, 6)), np.array([0, 2, 1])
+    net = TwoLayerNet(6, 4, 3, weight_init_std=0.5, seed=2)
+    assert closest_to_kink(net, x) > 1e-3
+    results = check_each_layer(net, x, t)
+    assert list(results) == ["Affine1", "Relu1", "Affine2", "last layer"]
+    assert all(r.passed for r in results.values())
+    assert "dW" in dict(results["Affine1"].rows)  # the first layer's parameters are checked, x is a constant
+    net.last_layer = _ForgetfulLoss()
+    results = check_each_layer(net, x, t)
+    assert [r.passed for r in results.values()] == [True, True, True, False]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].startswith("last layer  FAIL  largest relative error 5.0e-01")
+    assert lines[-1] == "    dx differs from the numerical gradient (relative error 5.0e-01)"
+
+
+def test_check_each_layer_in_chinese(chinese, capsys):
+    x, t = np.random.default_rng(3).standard_normal((3, 6)), np.array([0, 2, 1])
+    net = TwoLayerNet(6, 4, 3, weight_init_std=0.5, seed=2)
+    net.last_layer = _ForgetfulLoss()
+    results = check_each_layer(net, x, t)
+    assert list(results)[-1] == "最后一层"
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Affine1   通过    最大相对误差 ")
+    assert lines[-2].startswith("最后一层  未通过  最大相对误差 5.0e-01")
+    assert not _english_words(lines)
+
+
+# --- more layers in the list ---
+
+
+def test_a_multilayernet_with_one_hidden_layer_is_a_twolayernet():
+    x, t = np.random.default_rng(0).standard_normal((3, 7)), np.array([0, 1, 1])
+    deep, two = MultiLayerNet(7, [5], 2, seed=4), TwoLayerNet(7, 5, 2, seed=4)
+    assert list(deep.layers) == list(two.layers) and list(deep.params) == list(two.params)
+    g1, g2 = deep.gradient(x, t), two.gradient(x, t)
+    assert all(np.array_equal(g1[key], g2[key]) for key in g2)
+
+
+def test_a_deeper_network_passes_the_gradient_check_with_no_new_backward_code():
+    x, t = np.random.default_rng(5).standard_normal((3, 7)), np.array([0, 1, 2])
+    net = MultiLayerNet(7, [6, 5, 4], 3, weight_init_std=0.5, seed=3)
+    assert list(net.layers) == ["Affine1", "Relu1", "Affine2", "Relu2", "Affine3", "Relu3", "Affine4"]
+    assert list(net.params) == ["W1", "b1", "W2", "b2", "W3", "b3", "W4", "b4"]
+    assert closest_to_kink(net, x) > 1e-3
+    result = compare_gradients(net, x, t, repeat=1)
+    assert max(result.relative.values()) < 1e-7
+    # its gradient is TwoLayerNet's forward and backward passes; only the collecting is its own
+    assert "TwoLayerNet.gradient(self, x, t)" in inspect.getsource(MultiLayerNet.gradient)
+    assert net.layers["Affine1"].input_grad is False and net.layers["Affine2"].input_grad is True
+
+
+@pytest.mark.parametrize("sizes", [[], [0], [3, -1], [2.5]])
+def test_multilayernet_refuses_bad_sizes(sizes):
+    with pytest.raises(ValueError, match="MultiLayerNet: sizes must be positive whole numbers"):
+        MultiLayerNet(4, sizes, 2)
+
+
+def test_train_like_the_book_draws_the_same_batches_as_train(small_task):
+    x, t, xt, tt = small_task()
+    a, b = TwoLayerNet(20, 6, 3, seed=0), TwoLayerNet(20, 6, 3, seed=0)
+    before = a.params["W1"].copy()
+    losses = train_like_the_book(a, x, t, iters=30, batch_size=10, learning_rate=0.2, seed=7)
+    history = train(b, x, t, xt, tt, iters=30, batch_size=10, optimizer=SGD(lr=0.2), seed=7, reporter=False)
+    assert losses.shape == (30,) and np.array_equal(losses, history.loss)
+    assert np.array_equal(a.params["W1"], b.params["W1"]) and not np.array_equal(a.params["W1"], before)
+
+
+def test_run_and_overlay_keeps_the_trained_networks(small_task, capsys):
+    runs, networks = {}, {}
+    run_and_overlay(None, runs, small_task(), networks=networks, iters=10, hidden_size=4)
+    run_and_overlay(None, runs, small_task(), networks=networks, iters=10, lr=0.0)  # refused: not kept
+    assert list(networks) == list(runs) and len(runs) == 1
+    net = networks[list(runs)[0]]
+    assert isinstance(net, TwoLayerNet) and net.params["W1"].shape == (20, 4)
+
+
+# --- the valley ---
+
+
+def test_valley_paths_follow_each_update_rule():
+    paths = valley_paths({"a": SGD(lr=1.0), "b": SGD(lr=0.1), "m": Momentum(lr=0.1, momentum=0.9)}, steps=5)
+    assert all(p.shape == (6, 2) for p in paths.values())
+    assert paths["a"][0].tolist() == list(VALLEY_START)
+    assert np.allclose(paths["a"][:, 1], [2, -2, 2, -2, 2, -2])  # lr 1.0: y ← y − 2y flips for ever
+    assert paths["b"][1] == pytest.approx([-7 + 0.1 * 0.7, 2 - 0.1 * 4])  # one step of −η∇f
+    velocity = -0.1 * np.array([-0.7, 4.0])
+    assert paths["m"][1] == pytest.approx(np.array(VALLEY_START) + velocity)
+    assert paths["m"][2] == pytest.approx(
+        paths["m"][1] + 0.9 * velocity - 0.1 * np.array([paths["m"][1][0] / 10, 2 * paths["m"][1][1]])
+    )
+
+
+def test_sign_changes_counts_zig_zags():
+    assert sign_changes([2, -2, 2, -2]) == 3 and sign_changes([1, 0.5, 0.1]) == 0
+    assert sign_changes([1, 0, -1]) == 1  # a zero is no side of the valley
+
+
+def test_valley_figure_has_a_panel_per_path_and_says_where_each_ended():
+    paths = valley_paths({"SGD 1.0": SGD(lr=1.0), "SGD 0.95": SGD(lr=0.95)}, steps=30)
+    fig = valley_figure(paths)
+    assert [ax.get_title() for ax in fig.axes] == ["SGD 1.0", "SGD 0.95"]
+    assert (
+        fig.axes[0].get_ylabel() == "y (steep direction)"
+        and fig.axes[1].get_xlabel() == "x (shallow direction)"
+    )
+    assert fig._suptitle.get_text().startswith("The valley f(x, y) = x²/20 + y², from (-7, 2)")
+    assert repr(fig) == (
+        "Paths on the valley f(x, y) = x²/20 + y²: "
+        "SGD 1.0: after 30 steps at (-0.30, 2.00), 2.02 from the minimum; y changed sign 30 times. "
+        "SGD 0.95: after 30 steps at (-0.35, 0.08), 0.36 from the minimum; y changed sign 30 times."
+    )
+
+
+def test_valley_figure_in_chinese(chinese):
+    paths = valley_paths({"SGD，学习率 1.0": SGD(lr=1.0)}, steps=3)
+    fig = valley_figure(paths)
+    assert fig.axes[0].get_ylabel() == "y（陡峭的方向）"
+    assert repr(fig).startswith("在山谷 f(x, y) = x²/20 + y² 上走出的路径：SGD，学习率 1.0：走了 3 步之后")
+    assert not _english_words(_texts(fig) + [repr(fig)])
+
+
+# --- every figure describes itself ---
+
+
+def _history(n=1000):
+    loss = np.linspace(2.3, 0.3, n)
+    evals = np.array([600, n])
+    return History(loss, evals, np.array([0.9, 0.95]), np.array([0.91, 0.94]), 600)
+
+
+def test_the_four_steps_and_the_history_describe_themselves():
+    assert repr(four_steps_figure()).startswith("The four steps of learning, in a cycle: 1 pick a mini-batch")
+    assert repr(plot_history(_history())) == (
+        "mini-batch loss from 2.30 to 0.35 (mean of the last 50 iterations); "
+        "after 1.67 epochs, train accuracy 95.0%, test accuracy 94.0%."
+    )
+
+
+def test_the_descriptions_in_chinese(chinese):
+    texts = [repr(four_steps_figure()), repr(plot_history(_history()))]
+    texts.append(repr(step_size_figure(STEPS_H[:2], {"W2": np.array([1e-5, 1e-7])})))
+    texts.append(repr(weights_figure(np.zeros((784, 2)))))
+    texts.append(repr(confusion_figure(np.array([[3, 1], [0, 2]]))))
+    assert texts[1].startswith("mini-batch 的损失从 2.30 变为 0.35")
+    assert texts[2].endswith("最小的误差：W2 在 h = 1e-02 时为 1e-07。")
+    assert not _english_words(texts)

@@ -164,6 +164,58 @@ def _static_pictures():
         "problem 2, recorded by autograd": lambda: graph_figure(
             ch7.recorded_graph(ch7.apple_orange_tensors()[1]), figsize=(7.2, 3.4)
         ),
+        **_chapter_6_pictures(),
+    }
+
+
+def _runs():
+    """Three short made-up runs of chapter 6's panel (label -> History), with the longest labels it makes."""
+    from bplib.chapters.ch6_training import SETTINGS, run_label
+    from bplib.training import History
+    from bplib.words import say
+
+    runs = {}
+    for n, (lr, end) in enumerate([(0.1, 0.3), (0.01, 1.2), (10.0, 2.35)], start=1):
+        loss = np.linspace(2.3, end, 1000) + 0.05 * np.sin(np.arange(1000))
+        history = History(
+            loss, np.array([0, 600, 1000]), np.array([0.1, 0.8, 0.9]), np.array([0.1, 0.79, 0.9]), 600
+        )
+        runs[say("run {n}: {settings}", n=n, settings=run_label(**{**SETTINGS, "lr": lr}))] = history
+    return runs
+
+
+def _chapter_6_pictures():
+    """Chapter 6's pictures on small fixed data (training on MNIST would be slow)."""
+    from bplib.chapters import ch6_training as ch6
+    from bplib.chapters.solutions import Momentum
+    from bplib.training import SGD, plot_history
+
+    rng = np.random.default_rng(0)
+    digits = rng.random((20, 784))
+    counts = rng.integers(0, 30, (10, 10)) + np.diag(rng.integers(880, 1130, 10))
+    errors = {"W2": np.logspace(-5, -11, 4).tolist() + np.logspace(-10, -3, 8).tolist(), "b1": [0.1] * 12}
+    return {
+        "ch6 four steps": ch6.four_steps_figure,
+        "ch6 digits": lambda: ch6.digits_figure(
+            digits, [f"{k % 10} → {(k + 3) % 10} (100%)" for k in range(20)], "t"
+        ),
+        "ch6 weights": lambda: ch6.weights_figure(rng.standard_normal((784, 50))),
+        "ch6 confusion": lambda: ch6.confusion_figure(counts),
+        "ch6 history": lambda: plot_history(next(iter(_runs().values()))),
+        "ch6 runs": lambda: ch6.plot_runs(_runs()),
+        "ch6 runs, loss only": lambda: ch6.plot_runs(_runs(), accuracy=False),
+        "ch6 step sizes": lambda: ch6.step_size_figure(
+            ch6.STEPS_H, {k: np.array(v) for k, v in errors.items()}
+        ),
+        "ch6 valley": lambda: ch6.valley_figure(
+            ch6.valley_paths(
+                {
+                    "SGD, lr 1.0": SGD(lr=1.0),
+                    "SGD, lr 0.95": SGD(lr=0.95),
+                    "momentum 0.9, lr 0.1": Momentum(lr=0.1),
+                }
+            )
+        ),
     }
 
 

@@ -3,10 +3,17 @@
 - ``four_steps_figure()``: the learning loop (mini-batch, gradient, update, repeat).
 - ``compare_gradients(network, x, t)``: the gradient check (梯度确认) of a whole network,
   numerical against backprop, with the forward passes counted and both timed.
-- ``training_loop_source()``: the loop of ``bplib.training.train``, from the library.
+- ``time_passes(network, x, t)``: one forward and one backward pass timed in turns (medians).
+- Gradient-check practice: ``elementwise_errors(a, b)`` (the per-element measure),
+  ``closest_to_kink(network, x)`` (ReLU inputs near 0), ``step_size_errors`` and
+  ``step_size_figure`` (the error against the step h), ``check_each_layer`` (one layer at a time).
+- ``MultiLayerNet``: more layers in the list, no new backward code (the book's §5.7.2).
+- ``train_like_the_book(...)``, the bare four steps, and ``training_loop_source()``, the loop of
+  ``bplib.training.train``, from the library.
 - ``weights_figure(W1)``, ``digits_figure(images, titles)``, ``mistakes(network, x, t)``,
   ``confusion_matrix(t, y)`` and ``confusion_figure(matrix)``: views of what was learned.
-- ``check_optimizer(cls)``: the exercise's check of an update rule (momentum, 动量).
+- ``check_optimizer(cls)``: the exercise's check of an update rule (momentum, 动量);
+  ``valley_paths`` and ``valley_figure``: optimizers on a long, narrow valley.
 - ``run_and_overlay(fig, runs, data, **settings)`` and ``train_again_panel(...)``: train
   again with other settings and compare every run on one plot.
 """
@@ -16,17 +23,20 @@ import math
 import numbers
 import textwrap
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..functions import softmax
-from ..gradcheck import relative_error
-from ..network import TwoLayerNet
+from ..gradcheck import TOLERANCE, check_layer, numerical_gradient, relative_error
+from ..layers import Affine, Relu, SoftmaxWithLoss
+from ..network import Params, TwoLayerNet
 from ..training import SGD, Reporter, explain_errors, train
+from ..viz.picture import describe
 from ..viz.sliders import canvas, clear_figure, new_figure
-from ..words import pad, say
+from ..words import display_width, language, pad, say, sentences
 
 # --- the four steps ---
 
@@ -58,6 +68,14 @@ def four_steps_figure(fig=None):
         end = (x1 - 1.8 * np.sign(x1 - x0), y1 - 0.9 * np.sign(y1 - y0))
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18, color="0.3", lw=1.5))
     ax.text(5, 2.25, say("backprop lives\nin step 2"), ha="center", va="center", fontsize=9, color="#b35900")
+    describe(
+        fig,
+        "steps",
+        say(
+            "The four steps of learning, in a cycle: 1 pick a mini-batch, 2 compute the gradient by "
+            "backprop (one forward and one backward pass), 3 update every parameter, 4 repeat."
+        ),
+    )
     return fig
 
 
@@ -68,9 +86,14 @@ def four_steps_figure(fig=None):
 class GradientComparison:
     """Numerical against backprop gradients of one network on one batch.
 
-    relative: name -> relative error (``bplib.relative_error``: 0 is perfect).
+    relative: name -> relative error (``bplib.relative_error``, over the whole array: 0 is perfect).
     mean_abs: name -> mean |numerical − backprop|, the book's measure.
-    forward_passes, seconds: ``{"numerical": ..., "backprop": ...}`` for one whole gradient.
+    forward_passes: ``{"numerical": ..., "backprop": ...}``, the forward passes of one whole gradient.
+    seconds: ``{"numerical": ..., "backprop": ..., "forward": ..., "numerical_pass": ...}``: one
+        numerical gradient (a single call, itself thousands of forward passes); then, timed in
+        turns and kept as medians, one backprop gradient, one forward pass alone, and one forward
+        pass of the numerical gradient (the numerical gradient of one number of the last
+        parameter, which takes two passes, halved).
     numerical, backprop: name -> the gradients themselves; sizes: name -> shape.
     """
 
@@ -84,8 +107,20 @@ class GradientComparison:
 
     @property
     def speedup(self):
-        """How many times longer one numerical gradient takes than one backprop gradient."""
+        """How many times longer the one numerical gradient took than one backprop gradient (median)."""
         return self.seconds["numerical"] / self.seconds["backprop"]
+
+    @property
+    def median_speedup(self):
+        """The same from medians only, like with like: the numerical gradient's forward passes at its
+        median cost per pass, against the median backprop gradient."""
+        return self.forward_passes["numerical"] * self.seconds["numerical_pass"] / self.seconds["backprop"]
+
+    @property
+    def predicted_speedup(self):
+        """The speedup that counting predicts: the numerical gradient's forward passes, each costing
+        what one forward pass alone costs, against one backprop gradient (one forward and one backward)."""
+        return self.forward_passes["numerical"] * self.seconds["forward"] / self.seconds["backprop"]
 
     def table(self):
         head = (pad(say("parameter"), 10), pad(say("shape"), 10))
@@ -97,12 +132,20 @@ class GradientComparison:
         return "\n".join(rows)
 
 
-def compare_gradients(network, x, t, repeat=20):
+def _seconds(function, *args):
+    began = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - began
+
+
+def compare_gradients(network, x, t, repeat=50):
     """Gradient check of ``network`` on the batch (x, t), with the cost of each method.
 
-    The numerical gradient is computed once (it is slow: two forward passes per
-    parameter); backprop is timed as the fastest of ``repeat`` calls. Forward passes are
-    counted by wrapping ``network.loss`` for the duration. Returns a ``GradientComparison``.
+    The numerical gradient is computed once (it is slow: two forward passes per parameter).
+    Forward passes are counted by wrapping ``network.loss`` for the duration. Then one backprop
+    gradient, one forward pass and the numerical gradient of one number (two passes: about as
+    long as a gradient) are timed in turns, ``repeat`` times each, and their medians kept: a
+    busy machine slows them alike. Returns a ``GradientComparison``.
     """
     calls = [0]
     loss = network.loss
@@ -119,22 +162,256 @@ def compare_gradients(network, x, t, repeat=20):
         calls[0] = 0
         backprop = {key: g.copy() for key, g in network.gradient(x, t).items()}
         backprop_calls = calls[0]
-        fastest = math.inf
-        for _ in range(repeat):
-            began = time.perf_counter()
-            network.gradient(x, t)
-            fastest = min(fastest, time.perf_counter() - began)
     finally:
         del network.loss
+    last = list(network.params)[-1]
+    nudged = network.params[last].reshape(-1)[:1]  # a view: nudging it nudges the layer's array
+
+    def numerical_part():  # the numerical gradient of one number: 2 forward passes, as long as a gradient
+        numerical_gradient(lambda W: network.loss(x, t), nudged)
+
+    forward, gradient, part = [], [], []
+    for _ in range(repeat):
+        forward.append(_seconds(network.loss, x, t))
+        gradient.append(_seconds(network.gradient, x, t))
+        part.append(_seconds(numerical_part) / (2 * nudged.size))
     return GradientComparison(
         relative={key: relative_error(numerical[key], backprop[key]) for key in numerical},
         mean_abs={key: float(np.mean(np.abs(numerical[key] - backprop[key]))) for key in numerical},
         forward_passes={"numerical": numerical_calls, "backprop": backprop_calls},
-        seconds={"numerical": numerical_seconds, "backprop": fastest},
+        seconds={
+            "numerical": numerical_seconds,
+            "backprop": float(np.median(gradient)),
+            "forward": float(np.median(forward)),
+            "numerical_pass": float(np.median(part)),
+        },
         sizes={key: tuple(g.shape) for key, g in backprop.items()},
         numerical=numerical,
         backprop=backprop,
     )
+
+
+# --- what a backward pass costs ---
+
+
+@dataclass
+class PassTimes:
+    """Median seconds of one forward pass, one backward pass and one whole gradient of a network."""
+
+    forward: float
+    backward: float
+    gradient: float
+    repeat: int
+
+    @property
+    def ratio(self):
+        """backward / forward: what one backward pass costs, counted in forward passes."""
+        return self.backward / self.forward
+
+
+def backward_pass(network):
+    """The backward half of ``network.gradient``: from the last layer's dL/dL = 1 back to the first."""
+    dout = network.last_layer.backward(1.0)
+    for layer in reversed(network.layers.values()):
+        dout = layer.backward(dout)
+
+
+def time_passes(network, x, t, repeat=50):
+    """Time a forward pass (``network.loss``), the backward pass after it (``backward_pass``) and a
+    whole gradient, in turns, ``repeat`` times each, so that a busy machine slows all three alike.
+    Returns a ``PassTimes`` of their medians."""
+    network.gradient(x, t)  # the first call pays for memory the later ones reuse
+    forward, backward, gradient = [], [], []
+    for _ in range(repeat):
+        forward.append(_seconds(network.loss, x, t))
+        backward.append(_seconds(backward_pass, network))
+        gradient.append(_seconds(network.gradient, x, t))
+    return PassTimes(*(float(np.median(times)) for times in (forward, backward, gradient)), repeat)
+
+
+# --- gradient-check practice ---
+
+
+def elementwise_errors(a, b):
+    """|a − b| / max(|a|, |b|) for each element: the per-element relative error (CS231n's);
+    0 where a and b are both 0. a, b: arrays of one shape; returns an array of that shape."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(say("elementwise_errors: shapes {a} and {b} differ", a=a.shape, b=b.shape))
+    scale = np.maximum(np.abs(a), np.abs(b))
+    return np.divide(np.abs(a - b), scale, out=np.zeros_like(scale), where=scale > 0)
+
+
+def closest_to_kink(network, x):
+    """The smallest |input| that any ReLU of ``network`` receives for the rows of x.
+
+    A central difference with a step h larger than this can cross ReLU's kink at 0 and average
+    the slopes 0 and 1 on either side: the numerical gradient is then wrong, not backprop.
+    """
+    smallest = math.inf
+    for layer in network.layers.values():
+        if isinstance(layer, Relu):
+            smallest = min(smallest, float(np.min(np.abs(x))))
+        x = layer.forward(x)
+    return smallest
+
+
+STEPS_H = 10.0 ** -np.arange(1, 13)  # the steps h of the error-against-h curve: 1e-1 ... 1e-12
+
+
+def step_size_errors(network, x, t, names=("W2", "b1"), steps=STEPS_H):
+    """The relative error of the numerical gradient against backprop, for each step h in ``steps``.
+
+    Returns {name: array of errors, one per step} for the parameters ``names``. Too large an h
+    measures a curve's slope over too long a stretch (and may cross a ReLU kink); too small an h
+    leaves L(x + h) − L(x − h) to round-off.
+    """
+    backprop = {key: g.copy() for key, g in network.gradient(x, t).items()}
+
+    def loss(W):
+        return network.loss(x, t)
+
+    errors = {}
+    for name in names:
+        errors[name] = np.array(
+            [relative_error(numerical_gradient(loss, network.params[name], h), backprop[name]) for h in steps]
+        )
+    return errors
+
+
+def step_size_figure(steps, errors, fig=None):
+    """The gradient check's error against the step h, on log scales: a V for each parameter."""
+    fig = canvas(fig, (6.4, 3.6))
+    ax = fig.add_axes((0.12, 0.15, 0.6, 0.72))
+    steps = np.asarray(steps, dtype=float)
+    words = []
+    for k, (name, errs) in enumerate(errors.items()):
+        ax.loglog(steps, errs, "o-", color=f"C{k}", ms=4, label=name)
+        best = int(np.argmin(errs))
+        words.append(say("{name} {error:.0e} at h = {h:.0e}", name=name, error=errs[best], h=steps[best]))
+    ax.axvline(1e-4, color="0.4", ls=":", lw=1, label=say("the book's h = 1e-4"))
+    ax.invert_xaxis()  # from large steps on the left to small ones on the right, as one shrinks h
+    ax.set(xlabel=say("step h (log scale)"), ylabel=say("relative error (log scale)"))
+    ax.set_title(say("Gradient check: the error against the step h"))
+    ax.grid(alpha=0.3, which="major")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9, framealpha=1)
+    describe(
+        fig,
+        "errors",
+        say(
+            "Relative error of the numerical gradient against backprop for steps h from {large:.0e} to "
+            "{small:.0e}, on log scales. Smallest error: {best}.",
+            large=steps.max(),
+            small=steps.min(),
+            best=("；" if language() == "zh" else "; ").join(words),
+        ),
+    )
+    return fig
+
+
+def check_each_layer(network, x, t, tol=TOLERANCE):
+    """``check_layer`` on each layer of ``network`` in turn, fed what it receives in a forward pass of
+    (x, t): when the network's gradient check fails, this names the layer at fault.
+
+    A first Affine layer that skips the gradient of its input (``input_grad=False``) gets x as a
+    constant (check_layer's ``targets``). Prints one line per layer and the problems of any that
+    fails; returns {name: CheckResult}.
+    """
+    results = {}
+    last = say("last layer")
+    width = max(display_width(name) for name in [*network.layers, last]) + 2
+    verdicts = {True: say("PASS"), False: say("FAIL")}
+    verdict_width = max(display_width(v) for v in verdicts.values()) + 2
+    for name, layer in [*network.layers.items(), (last, network.last_layer)]:
+        if layer is network.last_layer:
+            result = check_layer(layer, x, t, tol=tol, verbose=False)
+        elif getattr(layer, "input_grad", True):
+            result = check_layer(layer, x, tol=tol, verbose=False)
+        else:
+            result = check_layer(layer, targets=x, tol=tol, verbose=False)
+        worst = max(result.errors.values(), default=math.nan)
+        line = pad(name, width) + pad(verdicts[result.passed], verdict_width)
+        print(line + say("largest relative error {error:.1e}", error=worst))
+        for problem in result.problems:
+            print("    " + problem)
+        results[name] = result
+        if layer is not network.last_layer:
+            x = layer.forward(x)
+    return results
+
+
+# --- more layers in the list (the book's §5.7.2) ---
+
+
+def _check_sizes(sizes):
+    if len(sizes) < 3 or any(
+        isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1 for n in sizes
+    ):
+        raise ValueError(
+            say(
+                "MultiLayerNet: sizes must be positive whole numbers, with at least one hidden layer; "
+                "got {sizes}",
+                sizes=sizes,
+            )
+        )
+
+
+class MultiLayerNet(TwoLayerNet):
+    """input_size -> hidden_sizes[0] -> ... -> output_size: an Affine and a ReLU for each hidden layer,
+    then an Affine and Softmax-with-Loss. x: (N, input_size); t: class indices (N,) or one-hot.
+
+    Only the list of layers is new: predict, loss, accuracy and the forward and backward passes of
+    the gradient are TwoLayerNet's, which walk whatever list ``layers`` holds.
+    """
+
+    def __init__(
+        self, input_size, hidden_sizes, output_size, weight_init_std=0.01, dtype=np.float64, seed=None
+    ):
+        sizes = [input_size, *hidden_sizes, output_size]
+        _check_sizes(sizes)
+        rng = np.random.default_rng(seed)
+        self.layers = OrderedDict()
+        bindings = {}
+        for k in range(1, len(sizes)):
+            W = (weight_init_std * rng.standard_normal((sizes[k - 1], sizes[k]))).astype(dtype)
+            # input_grad: the first layer skips the gradient of its input, the pixels, which nothing uses
+            affine = Affine(W, np.zeros(sizes[k], dtype), input_grad=k > 1)
+            self.layers[f"Affine{k}"] = affine
+            bindings[f"W{k}"], bindings[f"b{k}"] = (affine, "W"), (affine, "b")
+            if k < len(sizes) - 1:  # a ReLU after every Affine but the last
+                self.layers[f"Relu{k}"] = Relu()
+        self.last_layer = SoftmaxWithLoss()
+        self.params = Params(bindings)
+
+    def gradient(self, x, t):
+        """Gradients by backprop: TwoLayerNet's forward and backward passes, then each Affine's dW, db."""
+        TwoLayerNet.gradient(self, x, t)  # one forward and one backward pass through the whole list
+        affines = [layer for layer in self.layers.values() if isinstance(layer, Affine)]
+        grads = {}
+        for k, affine in enumerate(affines, start=1):
+            grads[f"W{k}"], grads[f"b{k}"] = affine.dW, affine.db
+        return grads
+
+
+# --- the training loop ---
+
+
+def train_like_the_book(network, x_train, t_train, iters=10000, batch_size=100, learning_rate=0.1, seed=0):
+    """The book's training loop, bare: the four steps and nothing around them.
+
+    Returns the loss of every iteration (iters,). No checks, no progress bar, no accuracy:
+    ``bplib.training.train`` adds those, and draws the same mini-batches for the same seed.
+    """
+    rng = np.random.default_rng(seed)
+    losses = []
+    for _ in range(iters):
+        batch_mask = rng.integers(0, len(x_train), batch_size)  # 1. a mini-batch, drawn with replacement
+        x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
+        grad = network.gradient(x_batch, t_batch)  # 2. the gradient, by backprop
+        for key in network.params:  # 3. the update: a small step against the gradient
+            network.params[key] -= learning_rate * grad[key]
+        losses.append(network.last_layer.loss)  # 4. repeat, with the next mini-batch
+    return np.array(losses)
 
 
 def training_loop_source():
@@ -181,14 +458,31 @@ def weights_figure(W1, ncols=10, fig=None):
         raise ValueError(say("weights_figure: W1 must have shape (784, H), got {shape}", shape=W1.shape))
     images = W1.T.reshape(-1, 28, 28)
     nrows = math.ceil(len(images) / ncols)
-    fig = canvas(fig, (ncols * 0.9, nrows * 0.95 + 0.9))
-    for k, (ax, image) in enumerate(zip(_image_grid(fig, len(images), ncols), images, strict=True)):
+    fig = canvas(fig, (ncols * 0.9, nrows * 1.0 + 0.9))
+    grid = _image_grid(fig, len(images), ncols, top=0.9, bottom=0.08)  # a caption below
+    for k, (ax, image) in enumerate(zip(grid, images, strict=True)):
         limit = max(float(np.abs(image).max()), 1e-12)
         ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(say("unit {k}", k=k + 1), fontsize=7, pad=2)
+        ax.set_title(say("unit {k}", k=k + 1), fontsize=9, pad=2)
     fig.suptitle(say("First-layer weights W1: one 28×28 image per hidden unit ({n} units)", n=len(images)))
-    fig.supxlabel(say("pixel column (red: positive weight, blue: negative)"), fontsize=9, y=0.01)
-    fig.supylabel(say("pixel row"), fontsize=9, x=0.0)
+    fig.text(
+        0.5,
+        0.02,
+        say("red: positive weight, blue: negative; each image has its own colour scale"),
+        ha="center",
+        fontsize=9,
+    )
+    describe(
+        fig,
+        "weights",
+        say(
+            "{n} images of 28×28 first-layer weights, one per hidden unit; "
+            "the weights range from {low:.3f} to {high:.3f}.",
+            n=len(images),
+            low=float(W1.min()),
+            high=float(W1.max()),
+        ),
+    )
     fig.images_shown = images
     return fig
 
@@ -201,13 +495,17 @@ def digits_figure(images, titles, title, ncols=10, fig=None):
             say("digits_figure: {images} images but {titles} titles", images=len(images), titles=len(titles))
         )
     nrows = max(1, math.ceil(len(images) / ncols))
-    fig = canvas(fig, (ncols * 0.9, nrows * 1.05 + 0.9))
-    for ax, image, text in zip(_image_grid(fig, len(images), ncols), images, titles, strict=True):
+    fig = canvas(fig, (ncols * 0.9, nrows * 1.1 + 0.7))
+    grid = _image_grid(fig, len(images), ncols, top=0.84, bottom=0.02)  # no caption below
+    for ax, image, text in zip(grid, images, titles, strict=True):
         ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(text, fontsize=8, pad=2)
+        ax.set_title(text, fontsize=9, pad=2)
     fig.suptitle(title)
-    fig.supxlabel(say("pixel column"), fontsize=9, y=0.01)
-    fig.supylabel(say("pixel row"), fontsize=9, x=0.0)
+    describe(
+        fig,
+        "digits",
+        say("{title}: {n} images, titled {titles}.", title=title, n=len(images), titles=" | ".join(titles)),
+    )
     return fig
 
 
@@ -271,7 +569,7 @@ def confusion_figure(matrix, fig=None):
                 str(matrix[i, j]),
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=9,
                 color="white" if strong else "black",
             )
     ax.set_xticks(range(k))
@@ -285,6 +583,22 @@ def confusion_figure(matrix, fig=None):
         )
     )
     fig.colorbar(image, cax=fig.add_axes((0.84, 0.1, 0.025, 0.8)), label=say("mistakes"))
+    off_counts = np.where(np.eye(k, dtype=bool), -1, matrix)
+    true, predicted = np.unravel_index(int(np.argmax(off_counts)), matrix.shape)
+    describe(
+        fig,
+        "matrix",
+        say(
+            "Confusion matrix of {total:,} test digits: {diagonal:,} correct (on the diagonal), "
+            "{wrong:,} mistakes; the most frequent mistake reads {true} as {predicted}, {count} times.",
+            total=int(matrix.sum()),
+            diagonal=int(np.trace(matrix)),
+            wrong=int(matrix.sum() - np.trace(matrix)),
+            true=int(true),
+            predicted=int(predicted),
+            count=int(matrix[true, predicted]),
+        ),
+    )
     return fig
 
 
@@ -405,6 +719,85 @@ def _compare(got, expected, tol):
     return ""
 
 
+# --- optimizers on a long, narrow valley ---
+
+VALLEY_START = (-7.0, 2.0)  # the book's starting point (its chapter 6)
+
+
+def valley(x, y):
+    """f(x, y) = x²/20 + y²: a valley shallow along x and steep across it, along y (the book's chapter 6)."""
+    return x**2 / 20 + y**2
+
+
+def valley_paths(optimizers, steps=30, start=VALLEY_START):
+    """Where each optimizer goes on ``valley`` in ``steps`` updates from ``start``.
+
+    optimizers: {label: an optimizer with ``update(params, grads)``}, e.g. ``SGD(lr=0.95)``; each
+    gets ``params = {"xy": [x, y]}`` and the gradient (x / 10, 2y). Returns {label: (steps + 1, 2)
+    array of the points visited, the start first}.
+    """
+    paths = {}
+    for label, optimizer in optimizers.items():
+        params = {"xy": np.array(start, dtype=np.float64)}
+        path = [params["xy"].copy()]
+        for _ in range(steps):
+            x, y = params["xy"]
+            optimizer.update(params, {"xy": np.array([x / 10, 2 * y])})
+            path.append(np.array(params["xy"], dtype=np.float64))
+        paths[label] = np.array(path)
+    return paths
+
+
+def sign_changes(values):
+    """How many times a sequence of numbers changes sign: a zig-zag across the valley, at every step."""
+    signs = np.sign(np.asarray(values))
+    signs = signs[signs != 0]
+    return int(np.count_nonzero(signs[1:] != signs[:-1]))
+
+
+def valley_figure(paths, fig=None):
+    """Each optimizer's path on the valley f(x, y) = x²/20 + y², one panel each, over its contour lines."""
+    n = len(paths)
+    fig = canvas(fig, (3.3 * n, 3.3))
+    xs, ys = np.linspace(-8.5, 8.5, 200), np.linspace(-3.2, 3.2, 120)
+    levels = valley(*np.meshgrid(xs, ys))
+    words = []
+    for k, (label, path) in enumerate(paths.items()):
+        step = 0.91 / n  # each panel's share of the width, a gap after it
+        ax = fig.add_axes((0.07 + k * step, 0.17, step - 0.03, 0.62))
+        ax.contour(xs, ys, levels, levels=[0.25, 1, 2.5, 5, 8], colors="0.75", linewidths=0.8)
+        ax.plot(path[:, 0], path[:, 1], "o-", color=f"C{k}", ms=3, lw=1.2)
+        ax.plot([0], [0], "+", color="black", ms=10, mew=2)
+        ax.set(xlim=(-8.5, 8.5), ylim=(-3.2, 3.2), xlabel=say("x (shallow direction)"))
+        ax.set_title(label, fontsize=10)
+        if k == 0:
+            ax.set_ylabel(say("y (steep direction)"))
+        else:
+            ax.tick_params(labelleft=False)
+        end = path[-1]
+        words.append(
+            say(
+                "{label}: after {steps} steps at ({x:.2f}, {y:.2f}), {distance:.2f} from the minimum; "
+                "y changed sign {changes} times.",
+                label=label,
+                steps=len(path) - 1,
+                x=end[0],
+                y=end[1],
+                distance=float(np.hypot(*end)),
+                changes=sign_changes(path[:, 1]),
+            )
+        )
+    fig.suptitle(
+        say(
+            "The valley f(x, y) = x²/20 + y², from ({x:g}, {y:g}); + marks the minimum",
+            x=VALLEY_START[0],
+            y=VALLEY_START[1],
+        )
+    )
+    describe(fig, "paths", sentences([say("Paths on the valley f(x, y) = x²/20 + y²:"), *words]))
+    return fig
+
+
 # --- train again: runs overlaid on one plot ---
 
 SETTINGS = {  # the panel's defaults: a short run, so a click answers in a second or two
@@ -437,12 +830,13 @@ def _check_init(std):
         raise ValueError(say("the weight-init scale must be a number >= 0, got {std!r}", std=std))
 
 
-def run_and_overlay(fig, runs, data, seed=0, reporter=False, **settings):
+def run_and_overlay(fig, runs, data, seed=0, reporter=False, networks=None, **settings):
     """Train a new TwoLayerNet with ``settings`` and redraw ``fig`` with every run so far.
 
     fig: a Figure (a new one when None). runs: a dict, label -> ``History``; the new run
     is added to it, its accuracy also measured before training (epoch 0).
-    data: ``(x_train, t_train, x_test, t_test)``.
+    data: ``(x_train, t_train, x_test, t_test)``. networks: None, or a dict to which the
+    trained network is added under the run's label, to look inside it afterwards.
     settings: any of ``SETTINGS`` (the rest keep their defaults). Every run uses ``seed``
     for its initial weights and its mini-batches, so two runs differ only in their
     settings. Prints one line: the run's label, or why the settings were refused (then
@@ -475,8 +869,9 @@ def run_and_overlay(fig, runs, data, seed=0, reporter=False, **settings):
 
     with explain_errors():
         _check_init(s["weight_init_std"])
+        trained = network()
         history = train(
-            network(),
+            trained,
             x_train,
             t_train,
             x_test,
@@ -496,6 +891,8 @@ def run_and_overlay(fig, runs, data, seed=0, reporter=False, **settings):
         )
         label = say("run {n}: {settings}", n=len(runs) + 1, settings=run_label(**s))
         runs[label] = history
+        if networks is not None:
+            networks[label] = trained
         print(label)
     return plot_runs(runs, fig)
 
@@ -506,7 +903,8 @@ def plot_runs(runs, fig=None, accuracy=True):
     runs: a dict label -> ``History``; the latest ``SHOWN_RUNS`` are drawn, one colour
     each: test accuracy solid, train accuracy dotted (``accuracy=False``: the loss
     alone, for runs too short to have more than one evaluation). The legend gives each
-    run's final test accuracy. Returns the Figure.
+    run's final test accuracy; its description, every run's final test accuracy and loss.
+    Returns the Figure.
     """
     fig = new_figure((9, 4.6) if accuracy else (6, 4.2)) if fig is None else fig
     clear_figure(fig)
@@ -514,15 +912,27 @@ def plot_runs(runs, fig=None, accuracy=True):
     ax_loss, ax_acc = fig.subplots(1, 2) if accuracy else (fig.subplots(), None)
     shown = list(runs.items())[-SHOWN_RUNS:]
     n0 = len(runs) - len(shown)
+    words = []
     for n, (label, h) in enumerate(shown, start=n0):
         colour, legend = f"C{n % 10}", say("{run}  →  test {test:.1%}", run=label, test=h.test_acc[-1])
+        last = min(len(h.loss), 50)
+        words.append(
+            say(
+                "{run}: test accuracy {test:.1%}, mean loss of the last {n} iterations {loss:.3f}.",
+                run=label,
+                test=h.test_acc[-1],
+                n=last,
+                loss=float(np.mean(h.loss[-last:])),
+            )
+        )
         width = max(1, min(len(h.loss), h.iter_per_epoch) // 10)
         smooth = np.convolve(h.loss, np.ones(width) / width, mode="valid")
         ax_loss.plot(
             np.arange(width, len(h.loss) + 1), smooth, color=colour, lw=1.2, label=legend, gid=f"run {n + 1}"
         )
         if ax_acc is not None:
-            ax_acc.plot(h.epochs, h.train_acc, ":", color=colour, lw=1, gid=f"run {n + 1} train")
+            # train drawn over test: the curves often coincide, and dots over a solid line stay visible
+            ax_acc.plot(h.epochs, h.train_acc, ":", color=colour, lw=1.5, zorder=3, gid=f"run {n + 1} train")
             ax_acc.plot(h.epochs, h.test_acc, "o-", color=colour, ms=3, gid=f"run {n + 1} test")
     ax_loss.set(xlabel=say("iteration"), ylabel=say("loss (running mean)"), title=say("mini-batch loss"))
     ax_loss.set_ylim(0, min(LOSS_CAP, ax_loss.get_ylim()[1]))  # a wild run must not flatten the others
@@ -539,10 +949,16 @@ def plot_runs(runs, fig=None, accuracy=True):
         latest = say(
             "Training runs compared (the latest {shown} of {total})", shown=len(shown), total=len(runs)
         )
-        fig.suptitle(latest if n0 else say("Training runs compared"))
-        fig.legend(loc="outside lower center", fontsize=8, ncols=1)
+        title = latest if n0 else say("Training runs compared")
+        if ax_acc is None:  # one plot: its own title says it all (a suptitle above it would crowd it)
+            ax_loss.set_title(title)
+        else:
+            fig.suptitle(title)
+        fig.legend(loc="outside lower center", fontsize=9, ncols=1, framealpha=1)
+        describe(fig, "runs", sentences([say("Training runs compared:"), *words]))
     else:
         fig.suptitle(say("Training runs compared: none yet, press Train"))
+        describe(fig, "runs", say("Training runs compared: none yet, press Train"))
     return fig
 
 
