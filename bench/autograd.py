@@ -10,6 +10,11 @@ for backward (``tape_nbytes``: exact, no timing) against what the layers keep.
 
     .venv/bin/python bench/autograd.py
     .venv/bin/python bench/autograd.py --repeat 400 --batch 100
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/autograd.py   # on a busy machine
+
+On a machine whose cores are busy with other work, OpenBLAS's threads wait for each other and a
+matrix product of a batch of 100 can take 20 ms instead of 0.3 ms, for both ways alike: the ratio
+then says nothing. One BLAS thread (OPENBLAS_NUM_THREADS=1) keeps the times steady.
 
 The images are random numbers in [0, 1) of MNIST's shape: the time does not depend on their
 values, and the script needs no data files.
