@@ -137,6 +137,28 @@ def test_a_new_shape_clears_the_picture():
 
 
 # --- legible: no text over another, no line through a text, none too small ---------------------
+def _twice():
+    from bplib.viz.graph import Graph
+
+    g = Graph("y = x · x")
+    g.input("x", 3.0)
+    g.op("×", "x", "x", name="y")
+    return g.run()
+
+
+def _shared():
+    """An input feeding two nodes: its sum goes beside its name."""
+    from bplib.viz.graph import Graph
+
+    g = Graph("a shared weight")
+    for name, value in (("w", 2.0), ("a", 1.0), ("b", 3.0)):
+        g.input(name, value)
+    g.op("×", "a", "w", name="p")
+    g.op("×", "b", "w", name="q")
+    g.op("+", "p", "q", name="s")
+    return g.run()
+
+
 def _static_pictures():
     """The pictures the chapters draw once, without a slider."""
     from bplib.chapters import book_graphs as book
@@ -150,6 +172,8 @@ def _static_pictures():
         "local computation": lambda: graph_figure(book.apple_others_graph(), reveal=0),
         "chain rule": lambda: graph_figure(book.square_sum_graph(1.0, 2.0), names=True),
         "basket of 4": lambda: graph_figure(book.basket_graph([100] * 4, [2] * 4)),
+        "x · x: one value, both inputs": lambda: graph_figure(_twice(), figsize=(3.5, 2.2)),
+        "a shared weight": lambda: graph_figure(_shared()),
         "pass counts": ch123.plot_pass_counts,
         "activation curves": ch4.activation_curves,
         "sigmoid node": lambda: ch4.sigmoid_node_figure(x=-0.5, dout=1.5),

@@ -21,6 +21,7 @@
 import inspect
 import math
 import numbers
+import re
 import textwrap
 import time
 from collections import OrderedDict
@@ -897,6 +898,22 @@ def run_and_overlay(fig, runs, data, seed=0, reporter=False, networks=None, **se
     return plot_runs(runs, fig)
 
 
+LEGEND_SIZE = 9  # points: 10 px at 80 dpi, the smallest text a reader should have to read
+
+
+def _fit(text, fig, fontsize):
+    """``text`` broken after commas into lines that fit the figure's width (a run's settings are
+    long, and longer in Chinese, whose characters are twice as wide)."""
+    room = int(0.9 * fig.get_figwidth() * 72 / (0.6 * fontsize))  # columns of an average glyph
+    lines, line = [], ""
+    for piece in re.split(r"(?<=[,，])\s*", text):
+        if line and display_width(line + piece) > room:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece + ("" if piece.endswith("，") else " ")
+    return "\n".join([*lines, line.rstrip()])
+
+
 def plot_runs(runs, fig=None, accuracy=True):
     """Runs overlaid: mini-batch loss per iteration (a running mean) and accuracy per epoch.
 
@@ -914,7 +931,8 @@ def plot_runs(runs, fig=None, accuracy=True):
     n0 = len(runs) - len(shown)
     words = []
     for n, (label, h) in enumerate(shown, start=n0):
-        colour, legend = f"C{n % 10}", say("{run}  →  test {test:.1%}", run=label, test=h.test_acc[-1])
+        legend = _fit(say("{run}  →  test {test:.1%}", run=label, test=h.test_acc[-1]), fig, LEGEND_SIZE)
+        colour = f"C{n % 10}"
         last = min(len(h.loss), 50)
         words.append(
             say(
@@ -954,7 +972,7 @@ def plot_runs(runs, fig=None, accuracy=True):
             ax_loss.set_title(title)
         else:
             fig.suptitle(title)
-        fig.legend(loc="outside lower center", fontsize=9, ncols=1, framealpha=1)
+        fig.legend(loc="outside lower center", fontsize=LEGEND_SIZE, ncols=1, framealpha=1)
         describe(fig, "runs", sentences([say("Training runs compared:"), *words]))
     else:
         fig.suptitle(say("Training runs compared: none yet, press Train"))

@@ -18,7 +18,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.transforms import offset_copy
 
 from ..layers import AddLayer
-from ..words import say, sentences
+from ..words import display_width, say, sentences
 from .graph import GRAD_COLOR, fmt, fmt_shape
 from .nodes import SumLayer
 from .picture import axes, describe, dynamic, invalidate, new_figure
@@ -161,8 +161,9 @@ def _extent(graph, pos, stretch=1.0):
     out = graph.output
     xs = [p[0] for p in pos.values()] + [pos[out][0] + radius(graph, out) + OUT * stretch]
     ys = [p[1] for p in pos.values()]
-    left = max((len(graph.nodes[n].label) for n in graph.inputs), default=0) * 0.13
-    right = len(graph.nodes[out].caption) * 0.13
+    # names are written in the figure's font: a Chinese character is about two columns wide
+    left = max((display_width(graph.nodes[n].label) for n in graph.inputs), default=0) * 0.13
+    right = display_width(graph.nodes[out].caption) * 0.13
     return min(xs) - left - 0.3, max(xs) + right + 0.3, min(ys) - 0.6, max(ys) + 0.6
 
 
@@ -218,15 +219,28 @@ class GraphDrawing:
         self.title = dynamic(ax.set_title("", fontsize=fontsize + 1, y=1.0, pad=4))  # fixed y: no search
 
     def _arrow(self, graph, src, dst, slot):
+        """The arrow into input ``slot`` of ``dst``. A node that takes the same value twice (x · x)
+        gets two arcs, bowed up and down; its numbers sit at the top (bottom) of each arc."""
         (x0, y0), r0 = self.pos[src], radius(graph, src)
         (x1, y1), r1 = (self.pos[dst], radius(graph, dst)) if dst is not None else (self.out_end, 0.0)
         d = math.hypot(x1 - x0, y1 - y0)
         ux, uy = (x1 - x0) / d, (y1 - y0) / d
-        start, end = (x0 + r0 * ux, y0 + r0 * uy), (x1 - r1 * ux, y1 - r1 * uy)
+        twins = [k for k, s in enumerate(graph.nodes[dst].inputs) if s == src] if dst is not None else [slot]
+        bow = 0.0 if len(twins) == 1 else 0.5 * (1 if twins.index(slot) % 2 == 0 else -1)
+        turn = math.radians(45 * (1 if bow > 0 else -1)) if bow else 0.0  # leave and arrive at an angle
+        sx, sy = ux * math.cos(turn) - uy * math.sin(turn), ux * math.sin(turn) + uy * math.cos(turn)
+        ex, ey = ux * math.cos(-turn) - uy * math.sin(-turn), ux * math.sin(-turn) + uy * math.cos(-turn)
+        start, end = (x0 + r0 * sx, y0 + r0 * sy), (x1 - r1 * ex, y1 - r1 * ey)
         self.ax.add_artist(
             FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11, lw=1.2, color=EDGE_COLOR,
-                            shrinkA=0, shrinkB=0, zorder=1)
+                            shrinkA=0, shrinkB=0, zorder=1, connectionstyle=f"arc3,rad={-bow}")
         )  # fmt: skip
+        if bow:  # the numbers go along the chord moved to the arc's middle: half the bow's height
+            lift = bow / 2 * math.hypot(end[0] - start[0], end[1] - start[1])
+            nx, ny = -(end[1] - start[1]), end[0] - start[0]
+            norm = math.hypot(nx, ny)
+            start = (start[0] + lift * nx / norm, start[1] + lift * ny / norm)
+            end = (end[0] + lift * nx / norm, end[1] + lift * ny / norm)
         return _Arrow(src, dst, slot, start, end)
 
     def _static_texts(self, graph):
@@ -299,10 +313,17 @@ class GraphDrawing:
                 size("Σ -0" + "0" * (ROOM - 2), self.fontsize - 2)[0],
                 size("lp", self.fontsize - 2)[1],
             )
-            spots = [
-                ((x, y + r + 0.06), ("center", "bottom", 0, 0)),
-                ((x, y - r - 0.06), ("center", "top", 0, 0)),
-            ]
+            if graph.nodes[name].is_input:  # above or below its name, which ends where its arrow starts
+                name_height = size(graph.nodes[name].label, self.fontsize)[1]
+                spots = [
+                    ((x - 0.07, y + name_height / 2), ("right", "bottom", 0, 1)),
+                    ((x - 0.07, y - name_height / 2), ("right", "top", 0, -1)),
+                ]
+            else:
+                spots = [
+                    ((x, y + r + 0.06), ("center", "bottom", 0, 0)),
+                    ((x, y - r - 0.06), ("center", "top", 0, 0)),
+                ]
             scored = [
                 (clashes([_label_box(at, place, width, height, points)]), k)
                 for k, (at, place) in enumerate(spots)

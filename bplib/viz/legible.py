@@ -3,7 +3,8 @@
 ``problems(fig)`` draws the figure and measures, in pixels of the PNG a notebook shows: the box of
 every visible text (titles, labels, tick labels, numbers on arrows), and every line a reader sees
 (plotted lines, gridlines, arrows, the edges of circles and bars). It returns one sentence per
-problem: two texts that overlap, a line that crosses a text, a text smaller than ``MIN_PIXELS``.
+problem: two texts that overlap, a line that crosses a text, a text smaller than ``MIN_PIXELS``,
+a text cut off at the picture's edge.
 The tests run it on every picture of the course, at several slider positions, in both languages.
 """
 
@@ -21,10 +22,13 @@ def problems(fig):
     renderer = fig.canvas.get_renderer()
     boxes = [(t, _box(t.get_window_extent(renderer))) for t in texts]
     found = []
-    for t in texts:
+    width, height = fig.canvas.get_width_height()
+    for t, box in boxes:
         size = t.get_fontsize() * fig.dpi / 72
         if size < MIN_PIXELS:
             found.append(f"{t.get_text()!r} is {size:.1f} px high (at least {MIN_PIXELS})")
+        if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height:
+            found.append(f"{t.get_text()!r} is cut off at the edge of the picture")
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1 :]:
             if _overlap(box_a, box_b):

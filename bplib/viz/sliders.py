@@ -18,7 +18,7 @@ import io
 
 import ipywidgets as widgets
 
-from ..words import say
+from ..words import say, sentences
 from .picture import canvas, clear_figure, full_png, new_figure, png  # noqa: F401  (bplib.viz.sliders.png etc.)
 
 # The words on each slider of the course, by the name of the update function's argument.
@@ -148,6 +148,10 @@ def update_demo(fig=None, slope=1.0):
     line_words = say(
         "slope = {slope}: at x = 2 the line is at y = {y}", slope=f"{slope:.1f}", y=f"{2 * slope:.1f}"
     )
-    describe(fig, "line", say("The line y = {slope} · x.", slope=f"{slope:.1f}") + " " + line_words + ".")
+    describe(
+        fig,
+        "line",
+        sentences([say("The line y = {slope} · x.", slope=f"{slope:.1f}"), line_words + say(".")]),
+    )
     print(line_words)
     return fig

@@ -127,4 +127,5 @@ ZH = {
     "Left: the ReLU curve, with x = {x} marked (y = {y}).": "左图：ReLU 曲线，标出了 x = {x} 处的点（y = {y}）。",
     "{value} ({caption})": "{value}（{caption}）",
     "; ": "；",
+    ".": "。",
 }
