@@ -148,9 +148,10 @@ def check_twins(stems):
         raise SystemExit(f"website/build.py: chapters without a twin in the other edition: {sorted(alone)}")
 
 
-def sphinx_arguments(lang, cache, out):
-    """sphinx-build's arguments for one edition: its sources and parsed pages in the cache."""
-    source, doctrees = cache / lang / "source", cache / lang / "doctrees"
+def sphinx_arguments(lang, cache):
+    """sphinx-build's arguments for one edition: its sources, parsed pages and pages in the cache
+    (MyST-NB writes a folder beside the pages it builds, so they are not built in site/ itself)."""
+    folder = cache / lang
     return [
         "-b",
         "html",
@@ -158,11 +159,11 @@ def sphinx_arguments(lang, cache, out):
         "-c",
         str(HERE),
         "-d",
-        str(doctrees),
+        str(folder / "doctrees"),
         "-t",
         lang,
-        str(source),
-        str(out / EDITIONS[lang][2]),
+        str(folder / "source"),
+        str(folder / "html"),
     ]
 
 
@@ -189,6 +190,14 @@ def run_sphinx(jobs):
     return [lang for lang, process in running.items() if process.exitcode]
 
 
+def drop_unused_figures(edition):
+    """Remove the figures no page shows any more (a warm build keeps those of changed cells)."""
+    pages = "".join(page.read_text(encoding="utf-8") for page in edition.glob("*.html"))
+    for figure in (edition / "_images").glob("*"):
+        if f"_images/{figure.name}" not in pages:
+            figure.unlink()
+
+
 def build(out, cache):
     started = time.perf_counter()
     out, cache = Path(out), Path(cache)
@@ -196,18 +205,24 @@ def build(out, cache):
         raise SystemExit(f"website/build.py: {out} exists and is not a site built here; not touching it")
     stems = {lang: lay_out(lang, cache / lang / "source") for lang in EDITIONS}
     check_twins(stems)
-    # Sphinx updates the site it built before for the same chapters (a warm build); a chapter added
+    # Sphinx updates the pages it built before for the same chapters (a warm build); a chapter added
     # or removed, or a build that did not finish, starts from nothing, so no page is left stale.
-    chapters, done = json.dumps(stems, sort_keys=True), out / ".bplib-chapters"
-    if out.exists() and not (done.is_file() and done.read_text(encoding="utf-8") == chapters):
-        shutil.rmtree(out)
+    chapters, done = json.dumps(stems, sort_keys=True), cache / "chapters.json"
+    if not (done.is_file() and done.read_text(encoding="utf-8") == chapters):
+        for lang in EDITIONS:
+            shutil.rmtree(cache / lang / "html", ignore_errors=True)
     done.unlink(missing_ok=True)
     # Both editions at once (two cores); the Chinese pages load the MathJax the English edition copies.
-    failed = run_sphinx({lang: sphinx_arguments(lang, cache, out) for lang in EDITIONS})
+    failed = run_sphinx({lang: sphinx_arguments(lang, cache) for lang in EDITIONS})
     if failed:
         raise SystemExit(f"website/build.py: Sphinx failed on the {' and '.join(failed)} edition")
-    (out / ".nojekyll").touch()  # GitHub Pages: serve _static/ too (Jekyll skips folders named _*)
     done.write_text(chapters, encoding="utf-8")
+    if out.exists():
+        shutil.rmtree(out)
+    for lang, (_, _, where) in EDITIONS.items():
+        shutil.copytree(cache / lang / "html", out / where, dirs_exist_ok=True)
+        drop_unused_figures(out / where)
+    (out / ".nojekyll").touch()  # GitHub Pages: serve _static/ too (Jekyll skips folders named _*)
     seconds = time.perf_counter() - started
     pages = sum(1 for p in out.rglob("*.html") if "_static" not in p.parts)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
