@@ -143,24 +143,31 @@ def check_layer(layer, *inputs, expect=None, targets=None, tol=TOLERANCE, h=1e-5
     saved = {k: v for k, v in vars(layer).items() if isinstance(v, np.ndarray) and _is_float(v)}
     for name, value in saved.items():  # run the layer's own arrays (W, b, ...) in float64 too
         setattr(layer, name, value.astype(np.float64))
+    args = [_own(v) for v in inputs], [_own(v) for v in constants]
     try:
-        _check(layer, result, [_own(v) for v in inputs], [_own(v) for v in constants], expect, h, seed)
+        _run(result, lambda: _check(layer, result, *args, expect, h, seed))
+    finally:
+        vars(layer).update(saved)
+    return _show(result, "check_layer", verbose)
+
+
+def _run(result, check):
+    """Run a check, noting a stub not written yet, or an error the learner's code raised, in one line."""
+    try:
+        check()
     except NotImplementedError as missing:  # an exercise stub the learner has not written yet
         result.note = str(missing) or "NotImplementedError"
     except _LayerRaised as broke:
         error = broke.error
+        where, kind = broke.where, type(error).__name__
         result.problems.append(
-            say(
-                "{where} raised {error}: {message}",
-                where=broke.where,
-                error=type(error).__name__,
-                message=error,
-            )
+            say("{where} raised {error}: {message}", where=where, error=kind, message=error)
         )
-    finally:
-        vars(layer).update(saved)
+
+
+def _show(result, check, verbose):
     if verbose:
-        print(f"check_layer({result.layer})")
+        print(f"{check}({result.layer})")
         print(result.table())
     return result
 
@@ -186,24 +193,8 @@ def check_op(op, *inputs, expect=None, tol=TOLERANCE, h=1e-5, seed=0, verbose=Tr
 
     args = [own(v) for v in inputs]
     result = CheckResult(getattr(op, "__name__", type(op).__name__), tol)
-    try:
-        _check_op(op, args, expect, h, seed, result)
-    except NotImplementedError as missing:  # an exercise stub the learner has not written yet
-        result.note = str(missing) or "NotImplementedError"
-    except _LayerRaised as broke:
-        error = broke.error
-        result.problems.append(
-            say(
-                "{where} raised {error}: {message}",
-                where=broke.where,
-                error=type(error).__name__,
-                message=error,
-            )
-        )
-    if verbose:
-        print(f"check_op({result.layer})")
-        print(result.table())
-    return result
+    _run(result, lambda: _check_op(op, args, expect, h, seed, result))
+    return _show(result, "check_op", verbose)
 
 
 def _check_op(op, args, expect, h, seed, result):

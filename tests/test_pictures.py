@@ -93,20 +93,27 @@ def pixels(png_bytes):
     return np.asarray(Image.open(io.BytesIO(png_bytes)).convert("RGB")).astype(int)
 
 
-@pytest.mark.parametrize("language", ["en", "zh"])
-@pytest.mark.parametrize("update", MOVES, ids=lambda f: f.__name__)
-def test_a_moved_picture_equals_the_picture_drawn_from_scratch(update, language, request):
+def moved(update, language, request):
+    """(the update function's figure, the slider values), move after move through MOVES, one figure
+    kept as a slider keeps it, in ``language``."""
     if language == "zh":
         request.getfixturevalue("chinese")
     fig = None
     with contextlib.redirect_stdout(io.StringIO()):
         for values in MOVES[update]:
             fig = update(fig=fig, **values)
-            moved = pixels(png(fig))
-            fresh = pixels(full_png(update(**values)))
-            assert moved.shape == fresh.shape, values
-            differ = np.abs(moved - fresh).max(axis=2) > 0
-            assert not differ.any(), f"{update.__name__}{values}: {differ.sum()} pixels differ"
+            yield fig, values
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("update", MOVES, ids=lambda f: f.__name__)
+def test_a_moved_picture_equals_the_picture_drawn_from_scratch(update, language, request):
+    for fig, values in moved(update, language, request):  # what update functions print is kept out
+        moved_png = pixels(png(fig))
+        fresh = pixels(full_png(update(**values)))
+        assert moved_png.shape == fresh.shape, values
+        differ = np.abs(moved_png - fresh).max(axis=2) > 0
+        assert not differ.any(), f"{update.__name__}{values}: {differ.sum()} pixels differ"
 
 
 def test_a_move_redraws_only_the_dynamic_artists():
@@ -248,13 +255,8 @@ def _chapter_6_pictures():
 def test_every_slider_picture_is_legible_at_every_slider_end(update, language, request):
     from bplib.viz.legible import problems
 
-    if language == "zh":
-        request.getfixturevalue("chinese")
-    fig = None
-    with contextlib.redirect_stdout(io.StringIO()):
-        for values in MOVES[update]:
-            fig = update(fig=fig, **values)
-            assert problems(fig) == [], values
+    for fig, values in moved(update, language, request):
+        assert problems(fig) == [], values
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
