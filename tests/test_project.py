@@ -35,8 +35,8 @@ def test_requirements_and_environment_name_the_same_packages():
 
 def test_requirement_files_build_on_each_other():
     """requirements.txt (the course: `make lab`, `make app`) < requirements-site.txt (+ the website's
-    MathJax: `make site`) < requirements-test.txt (+ playwright: `make test`), each naming only what
-    it adds."""
+    Sphinx tools and offline MathJax: `make site`) < requirements-test.txt (+ playwright and axe for
+    the browser tests: `make test`), each naming only what it adds."""
     course = {_package(r) for r in _requirement_lines((ROOT / "requirements.txt").read_text()) if r[0] != "-"}
     layers = {"requirements-site.txt": "requirements.txt", "requirements-test.txt": "requirements-site.txt"}
     added = {}
@@ -45,8 +45,15 @@ def test_requirement_files_build_on_each_other():
         assert {r for r in lines if r.startswith("-")} == {f"-r {base}"}, name  # no other -r/-e
         added[name] = {_package(r) for r in lines if not r.startswith("-")}
     assert added == {
-        "requirements-site.txt": {"jupyter-server-mathjax"},
-        "requirements-test.txt": {"playwright"},
+        "requirements-site.txt": {
+            "sphinx",
+            "sphinx-book-theme",
+            "myst-nb",
+            "sphinx-copybutton",
+            "sphinx-mathjax-offline",
+            "jieba",
+        },
+        "requirements-test.txt": {"playwright", "axe-playwright-python"},
     }
     assert not (added["requirements-site.txt"] | added["requirements-test.txt"]) & course
     make = (ROOT / "Makefile").read_text()
