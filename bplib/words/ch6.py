@@ -104,7 +104,7 @@ ZH = {
     "Only the list of layers is new: predict, loss, accuracy and the forward and backward passes of\n"
     "the gradient are TwoLayerNet's, which walk whatever list ``layers`` holds.": (
         "input_size -> hidden_sizes[0] -> ... -> output_size：每个隐藏层有一个 Affine 层和一个 ReLU 层，\n"
-        "最后是一个 Affine 层和 Softmax-with-Loss 层。x：(N, input_size)；t：类别编号 (N,) 或 one-hot 表示。\n\n"
+        "最后是一个 Affine 层和 Softmax-with-Loss 层。x：(N, input_size)；t：类别索引 (N,) 或 one-hot 表示。\n\n"
         "新的只有层的列表：predict、loss、accuracy，以及 gradient 里的正向传播和反向传播，\n"
         "都是 TwoLayerNet 原有的代码，``layers`` 里有多少层，它们就依次处理多少层。"
     ),

@@ -15,8 +15,8 @@ ZH = {
     "DotLayer: cannot multiply X of shape {x} by W of shape {w}": "DotLayer：形状为 {x} 的 X 无法与形状为 {w} 的 W 相乘",
     # --- functions and targets (bplib/functions.py) ---
     "cross_entropy_error: y must be (C,) or (N, C), got shape {shape}": "cross_entropy_error：y 的形状必须是 (C,) 或 (N, C)，但传入的是 {shape}",
-    "{who}: labels of shape {shape} fit neither class indices of shape ({n},) nor one-hot rows of shape {rows}": "{who}：形状为 {shape} 的监督标签既不是形状为 ({n},) 的类别编号，也不是形状为 {rows} 的 one-hot 行",
-    "{who}: class indices must be whole numbers, got dtype {dtype}": "{who}：类别编号必须是整数，但传入的 dtype 是 {dtype}",
+    "{who}: labels of shape {shape} fit neither class indices of shape ({n},) nor one-hot rows of shape {rows}": "{who}：形状为 {shape} 的监督标签既不是形状为 ({n},) 的类别索引，也不是形状为 {rows} 的 one-hot 行",
+    "{who}: class indices must be whole numbers, got dtype {dtype}": "{who}：类别索引必须是整数，但传入的 dtype 是 {dtype}",
     "{who}: label {label} is outside [0, {c}) for {c} classes": "{who}：标签 {label} 超出了 {c} 个类别的范围 [0, {c})",
     "{who}: target rows must hold finite numbers": "{who}：监督标签的每一行都必须是有限的数值",
     "{who}: target row {k} has a negative entry ({value:.4g}); rows must be one-hot or probabilities (entries >= 0 that sum to 1)": "{who}：监督标签第 {k} 行有负数元素（{value:.4g}）；每一行必须是 one-hot 表示或概率（各元素 >= 0，且和为 1）",

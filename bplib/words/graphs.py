@@ -9,7 +9,7 @@ ZH = {
     "{title}: backward step {step} of {n}": "{title}：反向传播第 {step} 步（共 {n} 步）",
     "Problem 1: {n} apples at {p} yen, tax ×{t}": "问题 1：{n} 个苹果，每个 {p} 日元，消费税 ×{t}",
     "Problem 2: apples and oranges": "问题 2：苹果和橘子",
-    "Local computation: the + node only sees 200 and 4000": "局部计算：+ 节点只看到 200 和 4000",
+    "Local computation: the + node only sees 200 and 4000": "局部计算：“+”节点只看到 200 和 4000",
     "add node: {x} + {y}": "加法节点：{x} + {y}",
     "multiply node: {x} × {y}": "乘法节点：{x} × {y}",
     "sigmoid as four nodes": "用四个节点表示 sigmoid",
