@@ -94,3 +94,21 @@ def test_the_checker_catches_counts_out_of_order_and_accepts_a_good_notebook():
         },
     )
     assert problems(good) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_solution_is_folded_away_until_the_learner_opens_it(path):
+    """A reference solution printed right under the exercise's check would give the answer away to
+    anyone who scrolls: its output is folded (JupyterLab: outputs_hidden; the website: hide-output)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    shown = [
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and "print(source(solutions." in "".join(c["source"])
+    ]
+    for cell in shown:
+        meta = cell["metadata"]
+        assert "hide-output" in meta.get("tags", []) and meta.get("jupyter", {}).get("outputs_hidden"), cell[
+            "source"
+        ]
+    assert shown or path.stem == "00_start_here", "every chapter shows a reference solution"
