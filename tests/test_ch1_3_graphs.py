@@ -28,7 +28,8 @@ def test_update_apple_prints_gradients_beside_finite_differences(capsys):
     assert out[2].split() == ["apple", "price", "100", "2.2", "2.2"]
     assert out[3].split() == ["apple", "count", "2", "110", "110"]
     assert out[4].split() == ["tax", "1.1", "200", "200"]
-    assert isinstance(fig, Figure) and "Problem 1: 2 apples at 100 yen, tax ×1.1" in all_texts(fig)
+    assert isinstance(fig, Figure) and "Problem 1, with the count and the tax as inputs too" in all_texts(fig)
+    assert "apple price 100 × apple count 2 = 200" in repr(fig)  # the numbers, in its words
 
 
 def test_pass_counts_are_counted_not_assumed():

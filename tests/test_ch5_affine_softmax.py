@@ -48,7 +48,8 @@ def test_affine_shape_lines_make_the_shapes_fit():
 def test_update_affine_shapes_draws_each_array_as_a_block_of_its_shape(n, d, m, capsys):
     fig = update_affine_shapes(N=n, input_size=d, output_size=m)
     texts = _texts(fig)
-    assert f"Affine shapes: N = {n}, input size {d}, output size {m}" in texts
+    assert "Affine's backward pass: each array drawn as a block of its shape" in texts  # drawn once
+    assert repr(fig).startswith(f"Affine shapes: N = {n}, input size {d}, output size {m}:")  # its words
     arrays = {"dY": (n, m), "Wᵀ": (m, d), "dX": (n, d), "Xᵀ": (d, n), "dW": (d, m), "dB": (m,)}
     for name, shape in arrays.items():
         assert f"{name} {fmt_shape(shape)}" in texts
@@ -219,8 +220,8 @@ def test_affine_shapes_in_chinese(chinese, capsys):
     assert {display_width(line[: re.search(r"\S+ = ", line).start()]) for line in lines} == {10}
     assert {display_width(line[: line.index("(")]) for line in lines} == {24}
     fig = update_affine_shapes(N=4, input_size=2, output_size=3)
-    assert say("Affine shapes: N = {n}, input size {d}, output size {m}", n=4, d=2, m=3) in _texts(fig)
-    assert "Affine 层的形状：N = 4，输入大小 2，输出大小 3" in _texts(fig)
+    assert repr(fig).startswith(say("Affine shapes: N = {n}, input size {d}, output size {m}", n=4, d=2, m=3))
+    assert repr(fig).startswith("Affine 层的形状：N = 4，输入大小 2，输出大小 3")
     assert capsys.readouterr().out.splitlines() == affine_shape_lines(4, 2, 3)
     assert not _english_words(lines + _texts(fig))
 

@@ -73,7 +73,9 @@ def update_apple(fig=None, price=100, count=2, tax=1.1):
     gradients below; prints each gradient beside its finite-difference estimate."""
     g = apple_graph(price, count, tax)
     fig = canvas(fig, (6.4, 2.4), key="apple")
-    draw(g, axes(fig, FULL))
+    draw(
+        g, axes(fig, FULL), title=say("Problem 1, with the count and the tax as inputs too")
+    )  # its numbers: on the arrows
     print(say("payment = {price} yen", price=fmt(g.value("price"), PAYMENT_DIGITS)))
     print(gradient_table(g, g.numerical_gradients()))
     return fig

@@ -153,8 +153,8 @@ def _layout(ax, rooms):
 
 
 def _blocks(ax, placed):
-    """The parts that move with the sliders: a rectangle and a label per block, the lines between the
-    rows that dB adds up, and the title."""
+    """The parts that move with the sliders: a rectangle and a label per block, and the lines between
+    the rows that dB adds up. The title says what the blocks are, once (the sizes are in the labels)."""
     blocks = []
     for name, kind, left in placed:
         edge, color = (GRAD_COLOR, GRAD_COLOR) if kind == "grad" else ("0.3", "black")
@@ -162,8 +162,10 @@ def _blocks(ax, placed):
         label = ax.text(left, 0.35, "", ha="left", va="bottom", fontsize=10, color=color)
         blocks.append((name, dynamic(rect), dynamic(label)))
     rows = dynamic(ax.plot([], [], color=GRAD_COLOR, lw=0.6)[0])
-    title = dynamic(ax.set_title("", y=1.0, pad=10, fontsize=12))
-    return blocks, rows, title
+    ax.set_title(
+        say("Affine's backward pass: each array drawn as a block of its shape"), y=1.0, pad=10, fontsize=12
+    )
+    return blocks, rows
 
 
 def update_affine_shapes(fig=None, N=4, input_size=2, output_size=3):
@@ -179,7 +181,7 @@ def update_affine_shapes(fig=None, N=4, input_size=2, output_size=3):
     fig = canvas(fig, (12, 2.9), key=("affine shapes", rooms))  # past a slider's end: a wider layout
     ax = axes(fig, (0.01, 0.02, 0.98, 0.8))
     placed = part(ax, "layout", lambda: _layout(ax, rooms))
-    blocks, rows, title = part(ax, "blocks", lambda: _blocks(ax, placed))
+    blocks, rows = part(ax, "blocks", lambda: _blocks(ax, placed))
     shapes = {"dY": (n, m), "Wᵀ": (m, d), "dX": (n, d), "Xᵀ": (d, n), "dW": (d, m), "dB": (m,)}
     for name, rect, label in blocks:
         height, width = shapes[name] if name != "dB" else (1, m)
@@ -189,7 +191,6 @@ def update_affine_shapes(fig=None, N=4, input_size=2, output_size=3):
     xs = [x for r in range(1, n) for x in (left, left + m, np.nan)]
     rows.set_data(xs, [y for r in range(1, n) for y in (-r, -r, np.nan)])
     heading = say("Affine shapes: N = {n}, input size {d}, output size {m}", n=n, d=d, m=m)
-    title.set_text(heading)
     lines = affine_shape_lines(n, d, m)
     steps = say("; ").join(" ".join(line.split()) for line in lines)
     describe(fig, "blocks", say("{title}: {steps}.", title=heading, steps=steps))

@@ -55,4 +55,5 @@ ZH = {
     ),
     "∂(x/y)/∂x = 1/y": "∂(x/y)/∂x = 1/y",
     "∂(x/y)/∂y = -x/y²": "∂(x/y)/∂y = -x/y²",
+    "Problem 1, with the count and the tax as inputs too": "问题 1：苹果个数和消费税也作为输入",
 }

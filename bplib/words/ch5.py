@@ -76,4 +76,5 @@ ZH = {
     "log(softmax(x)), never log(0)": "log(softmax(x))，永远不会出现 log(0)",
     "softmax(x)": "即 softmax(x)",
     "the cross-entropy error, per example": "交叉熵误差，按数据个数取平均",
+    "Affine's backward pass: each array drawn as a block of its shape": "Affine 层的反向传播：每个数组画成一个与它形状相同的方块",
 }
