@@ -48,7 +48,7 @@ def test_update_chain_tangent_slope_is_the_backprop_gradient(capsys):
         line = next(ln for ln in fig.axes[1].lines if ln.get_label() == "tangent")
         (x0, x1), (z0, z1) = line.get_xdata(), line.get_ydata()
         assert math.isclose((z1 - z0) / (x1 - x0), 2 * (x + y), abs_tol=1e-12)
-    assert capsys.readouterr().out.splitlines()[0] == "z = 9   dz/dx = 6   dz/dy = 6   2(x + y) = 6"
+    assert capsys.readouterr().out.splitlines()[0] == "z = 9   ∂z/∂x = 6   ∂z/∂y = 6   2(x + y) = 6"
 
 
 def test_update_nodes_prints_the_book_numbers(capsys):

@@ -169,7 +169,7 @@ def test_the_english_printouts_are_the_english_editions(capsys):
     assert capsys.readouterr().out == (
         "y     = +0.018  +0.245  +0.737\n"
         "t     = +0.000  +1.000  +0.000\n"
-        "y - t = +0.018  -0.755  +0.737\n"
+        "y − t = +0.018  -0.755  +0.737\n"
         "loss  = 1.4057\n"
     )
     assert affine_shape_lines(5, 2, 3) == [

@@ -288,7 +288,9 @@ def test_check_optimizer_checks_a_network_params_too():
 
 
 def test_run_label_is_short_and_exact():
-    assert run_label(**SETTINGS) == "lr 0.1, hidden 50, batch 100, 1000 iters, init 0.01, relu"
+    assert run_label(**SETTINGS) == "lr 0.1, hidden 50, batch 100, 1000 iters, init 0.01, ReLU"
+    sigmoid = run_label(**{**SETTINGS, "activation": "sigmoid"})
+    assert sigmoid == "lr 0.1, hidden 50, batch 100, 1000 iters, init 0.01, Sigmoid"  # as the book names it
 
 
 def test_run_and_overlay_adds_a_run_from_the_same_start(small_task, capsys):
@@ -299,8 +301,8 @@ def test_run_and_overlay_adds_a_run_from_the_same_start(small_task, capsys):
     )
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "run 1: lr 0.1, hidden 8, batch 20, 40 iters, init 0.1, relu",
-        "run 2: lr 0.01, hidden 8, batch 20, 40 iters, init 0.1, relu",
+        "run 1: lr 0.1, hidden 8, batch 20, 40 iters, init 0.1, ReLU",
+        "run 2: lr 0.01, hidden 8, batch 20, 40 iters, init 0.1, ReLU",
     ]
     first, second = runs.values()
     assert first.eval_iters.tolist() == [0, 10, 20, 30, 40]  # epoch 0, then every 10 iterations
@@ -378,13 +380,14 @@ def test_train_again_panel_trains_on_click_and_clears(small_task, capsys):
     controls, go, clear, bar, status = _panel_parts(panel)
     assert isinstance(panel, widgets.VBox) and status.value == "press Train"
     assert controls["iters"].value == 100 and controls["activation"].value == "relu"
+    assert controls["activation"].options == ("ReLU", "Sigmoid")  # the labels; the values stay relu, sigmoid
     assert [w.description for w in controls.values()] == [
         "learning rate", "hidden size", "batch size", "iterations", "weight init", "activation"
     ]  # fmt: skip
     assert (go.description, clear.description) == ("Train", "Clear runs")
     controls["batch_size"].value = 20
     go.click()
-    assert "run 1: lr 0.1, hidden 5, batch 20, 100 iters, init 0.1, relu" in capsys.readouterr().out
+    assert "run 1: lr 0.1, hidden 5, batch 20, 100 iters, init 0.1, ReLU" in capsys.readouterr().out
     assert bar.bar_style == "success" and bar.value == 100 and status.value.startswith("done in")
     assert not go.disabled
     controls["batch_size"].value = 1000  # more than the 200 training examples: refused
@@ -520,9 +523,9 @@ def test_runs_and_their_plot_in_chinese(small_task, chinese, capsys):
         batch=100,
         iters=1000,
         init=0.01,
-        activation="relu",
+        activation="ReLU",
     )
-    assert run_label(**SETTINGS) == "学习率 0.1，隐藏层 50，批大小 100，1000 次迭代，权重初始值 0.01，relu"
+    assert run_label(**SETTINGS) == "学习率 0.1，隐藏层 50，批大小 100，1000 次迭代，权重初始值 0.01，ReLU"
     data, runs = small_task(), {}
     empty = run_and_overlay(None, runs, data, iters=10, lr=0.0)
     assert capsys.readouterr().out == "无法训练：学习率必须是大于 0 的数，但传入的是 0.0\n"
@@ -568,7 +571,7 @@ def test_train_again_panel_in_chinese(small_task, chinese, capsys):
     controls, go, clear, bar, status = _panel_parts(panel)
     assert [w.description for w in controls.values()] == [say(SETTING_LABELS[name]) for name in SETTINGS]
     assert [w.description for w in controls.values()] == [
-        "学习率", "隐藏层大小", "批大小", "迭代次数", "权重初始值", "激活函数"
+        "学习率", "隐藏层神经元数", "批大小", "迭代次数", "权重初始值", "激活函数"
     ]  # fmt: skip
     buttons = (go.description, clear.description)
     assert buttons == (say("Train"), say("Clear runs")) == ("训练", "清除记录")
@@ -760,9 +763,33 @@ def test_a_deeper_network_passes_the_gradient_check_with_no_new_backward_code():
     assert closest_to_kink(net, x) > 1e-3
     result = compare_gradients(net, x, t, repeat=1)
     assert max(result.relative.values()) < 1e-7
-    # its gradient is TwoLayerNet's forward and backward passes; only the collecting is its own
-    assert "TwoLayerNet.gradient(self, x, t)" in inspect.getsource(MultiLayerNet.gradient)
+    # predict, loss, accuracy and gradient are all TwoLayerNet's: only the list of layers is new
+    assert [name for name in vars(MultiLayerNet) if not name.startswith("__")] == []
+    assert MultiLayerNet.gradient is TwoLayerNet.gradient
     assert net.layers["Affine1"].input_grad is False and net.layers["Affine2"].input_grad is True
+
+
+def test_a_multilayernet_takes_any_activation_layer():
+    x, t = np.random.default_rng(6).standard_normal((4, 7)), np.array([0, 1, 2, 1])
+    net = MultiLayerNet(7, [6, 5], 3, weight_init_std=0.5, activation=LeakyRelu, seed=3)
+    assert list(net.layers) == ["Affine1", "LeakyRelu1", "Affine2", "LeakyRelu2", "Affine3"]
+    assert net.layers["LeakyRelu1"] is not net.layers["LeakyRelu2"]  # a new layer each
+    result = compare_gradients(net, x, t, repeat=1)
+    assert max(result.relative.values()) < 1e-7
+    relu = MultiLayerNet(7, [6, 5], 3, weight_init_std=0.5, seed=3)  # the same weights, ReLU
+    assert any(not np.array_equal(result.backprop[k], g) for k, g in relu.gradient(x, t).items())
+
+
+def test_multilayernet_refuses_an_activation_that_is_not_a_class():
+    with pytest.raises(TypeError, match="MultiLayerNet: activation must be a layer class, such as Relu, got 'relu'"):
+        MultiLayerNet(4, [3], 2, activation="relu")
+
+
+def test_twolayernet_collects_the_gradient_of_every_affine_layer_in_order():
+    net = TwoLayerNet(7, 5, 3, seed=0)
+    net.layers["Affine3"] = Affine(np.ones((3, 2)), np.zeros(2))  # one more layer in the list
+    grads = net.gradient(np.ones((2, 7)), np.array([0, 1]))
+    assert list(grads) == ["W1", "b1", "W2", "b2", "W3", "b3"] and grads["W3"].shape == (3, 2)
 
 
 @pytest.mark.parametrize("sizes", [[], [0], [3, -1], [2.5]])

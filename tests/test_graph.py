@@ -234,10 +234,10 @@ def test_steps_go_right_to_left_and_reveal_one_node_at_a_time():
     assert shown[2] == sorted(["1", "1.1", "200"])
     assert shown[3] == sorted(["1", "1.1", "200", "2.2", "110"])
     assert sorted(texts(drawn(g), GRAD_COLOR)) == shown[3]  # reveal=None shows everything
-    assert g.describe_step(1) == "step 1: start with d(payment)/d(payment) = 1 on the output arrow"
+    assert g.describe_step(1) == "step 1: start with ∂(payment)/∂(payment) = 1 on the output arrow"
     assert g.describe_step(2) == "step 2: the '×' node gets 1 and sends back 1.1 and 200"
     assert g.describe_step(3) == "step 3: the '×' node gets 1.1 and sends back 2.2 and 110"
-    assert square_sum_graph().describe_step(1) == "step 1: start with dz/dz = 1 on the output arrow"
+    assert square_sum_graph().describe_step(1) == "step 1: start with ∂z/∂z = 1 on the output arrow"
     three = basket_graph([100] * 3, [2] * 3)  # a "+" node of three inputs: "a, b and c"
     assert three.describe_step(3) == "step 3: the '+' node gets 1.1 and sends back 1.1, 1.1 and 1.1"
     with pytest.raises(ValueError, match="outside 0 .. 3"):
@@ -246,7 +246,7 @@ def test_steps_go_right_to_left_and_reveal_one_node_at_a_time():
 
 def test_steps_are_told_in_chinese(chinese):
     g = apple_graph()
-    assert g.describe_step(1) == "第 1 步：从输出箭头上的 d(支付金额)/d(支付金额) = 1 开始"
+    assert g.describe_step(1) == "第 1 步：从输出箭头上的 ∂(支付金额)/∂(支付金额) = 1 开始"
     assert g.describe_step(2) == "第 2 步：“×”节点收到 1，向左传回 1.1 和 200"
 
 

@@ -152,7 +152,8 @@ def softmax_with_loss_graph(a=(0.3, 2.9, 4.0), t=(0, 0, 1), dout=1.0):
         raise ValueError(
             say("softmax_with_loss_graph: a and t must have 3 numbers, got {a} and {t}", a=a.shape, t=t.shape)
         )
-    g = Graph("Softmax-with-Loss", positions=SOFTMAX_LAYOUT)
+    # crowded: the value of an exp node or of 1/S is written once, on its flattest arrow
+    g = Graph("Softmax-with-Loss", positions=SOFTMAX_LAYOUT, fork_values="once")
     for k in range(1, 4):
         g.input(f"a{k}", float(a[k - 1]))
     for k in range(1, 4):

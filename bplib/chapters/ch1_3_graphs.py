@@ -158,7 +158,7 @@ def update_chain(fig=None, x=1.0, y=2.0):
             xlim=(-6, 6),
             ylim=(-4, 40),
             xticks=range(-6, 7, 2),
-            yticks=range(0, 41, 10),
+            yticks=range(0, 41, 5),
         )
         ax.grid(alpha=0.3)
     curve = part(ax, "curve", lambda: dynamic(ax.plot([], [], color="black", lw=1.5, label="z")[0]))
@@ -182,7 +182,7 @@ def update_chain(fig=None, x=1.0, y=2.0):
         y=fmt(y), x=fmt(x), z=fmt(z), slope=fmt(dzdx),
     )  # fmt: skip
     describe(fig, "tangent", words)
-    print(f"z = {fmt(z)}   dz/dx = {fmt(dzdx)}   dz/dy = {fmt(g.grad('y'))}   2(x + y) = {fmt(2 * (x + y))}")
+    print(f"z = {fmt(z)}   ∂z/∂x = {fmt(dzdx)}   ∂z/∂y = {fmt(g.grad('y'))}   2(x + y) = {fmt(2 * (x + y))}")
     return fig
 
 

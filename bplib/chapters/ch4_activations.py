@@ -291,10 +291,10 @@ def update_sigmoid(fig=None, x=1.0, dout=1.0, step=4):
         result.set_text(say("what reaches x: dL/dy · y² · exp(−x) = ? (known after step 4)"))
     print(say("x = {x:.2f}, y = {y:.4f}, upstream dL/dy = {dout:.2f}", x=x, y=s.y, dout=dout))
     rows = [
-        ('"/"', "× (−y²)", s.step1),
-        ('"+1"', say("passes on"), s.step2),
-        ('"exp"', "× exp(−x)", s.step3),
-        ('"×(−1)"', "× (−1)", s.step4),
+        (say('"{node}"', node="/"), "× (−y²)", s.step1),
+        (say('"{node}"', node="+1"), say("passes on"), s.step2),
+        (say('"{node}"', node="exp"), "× exp(−x)", s.step3),
+        (say('"{node}"', node="×(−1)"), "× (−1)", s.step4),
     ]
     for k, (node, rule, value) in enumerate(rows, start=1):
         shown = f"{value + 0.0:+.4f}" if step >= k else say("(not yet)")

@@ -21,7 +21,7 @@ from ..layers import SoftmaxWithLoss
 from ..viz.draw import draw
 from ..viz.graph import GRAD_COLOR, fmt, fmt_operand, fmt_shape
 from ..viz.picture import axes, canvas, describe, dynamic, part
-from ..words import say
+from ..words import pad, say
 from .book_graphs import softmax_with_loss_graph
 
 CLASS_COLORS = {"y": "tab:blue", "t": "0.6", "y − t": "#c0392b"}
@@ -81,12 +81,11 @@ def update_softmax_loss(fig=None, a1=0.3, a2=2.9, a3=4.0, true_class=3):
         text.set_text(f"a{k} = {v:.1f}")
     title = part(ax, "title", lambda: dynamic(ax.set_title("", y=1.0, pad=4)))
     title.set_text(say("Softmax-with-Loss: true class {k}, loss L = {loss:.3f}", k=true_class, loss=loss))
-    rows = [(name, values) for name, values in (("y    ", y), ("t    ", t), ("y - t", grad))]
-    describe(fig, "bars", title.get_text() + ". " + "; ".join(
-        f"{name.strip()} = " + ", ".join(signed(v) for v in values) for name, values in rows
-    ) + ".")  # fmt: skip
+    rows = [("y", y), ("t", t), ("y − t", grad)]
+    bars = say("; ").join(f"{name} = " + say(", ").join(signed(v) for v in values) for name, values in rows)
+    describe(fig, "bars", say("{title}: {steps}.", title=title.get_text(), steps=bars))
     for name, values in rows:
-        print(f"{name} = " + "  ".join(signed(v) for v in values))
+        print(f"{pad(name, 5)} = " + "  ".join(signed(v) for v in values))
     print(say("loss  = {loss:.4f}", loss=loss))
     return fig
 

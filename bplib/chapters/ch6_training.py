@@ -3,16 +3,19 @@
 - ``four_steps_figure()``: the learning loop (mini-batch, gradient, update, repeat).
 - ``compare_gradients(network, x, t)``: the gradient check (梯度确认) of a whole network,
   numerical against backprop, with the forward passes counted and both timed.
-- ``time_passes(network, x, t)``: one forward and one backward pass timed in turns (medians).
+- ``time_passes(network, x, t)``: one forward and one backward pass timed in turns (medians);
+  ``time_dtypes(x, t)``: one gradient in float64 and in float32, timed in turns (medians).
 - Gradient-check practice: ``elementwise_errors(a, b)`` (the per-element measure),
   ``closest_to_kink(network, x)`` (ReLU inputs near 0), ``step_size_errors`` and
   ``step_size_figure`` (the error against the step h), ``check_each_layer`` (one layer at a time).
-- ``MultiLayerNet``: more layers in the list, no new backward code (the book's §5.7.2).
+- ``MultiLayerNet``: more layers in the list, no new backward code (the book's §5.7.2); its
+  activation layer is any layer class (the exercise's ``LeakyRelu``).
 - ``train_like_the_book(...)``, the bare four steps, and ``training_loop_source()``, the loop of
   ``bplib.training.train``, from the library.
 - ``weights_figure(W1)``, ``digits_figure(images, titles)``, ``mistakes(network, x, t)``,
   ``confusion_matrix(t, y)`` and ``confusion_figure(matrix)``: views of what was learned.
-- ``check_optimizer(cls)``: the exercise's check of an update rule (momentum, 动量);
+- ``leaky_relu(x, alpha)``: the function the exercise's layer computes, for ``check_layer``'s ``expect``;
+  ``check_optimizer(cls)``: the second exercise's check of an update rule (momentum, 动量);
   ``valley_paths`` and ``valley_figure``: optimizers on a long, narrow valley.
 - ``run_and_overlay(fig, runs, data, **settings)`` and ``train_again_panel(...)``: train
   again with other settings and compare every run on one plot.
@@ -230,6 +233,24 @@ def time_passes(network, x, t, repeat=50):
     return PassTimes(*(float(np.median(times)) for times in (forward, backward, gradient)), repeat)
 
 
+def time_dtypes(x, t, dtypes=(np.float64, np.float32), repeat=30, seed=14):
+    """Median seconds of one gradient of ``TwoLayerNet(784, 50, 10)`` on (x, t) in each dtype.
+
+    The networks start from the same seed; x is given to each in its dtype. Their gradients are
+    timed in turns, ``repeat`` times each, so that a busy machine slows them alike. Returns
+    {dtype name: seconds}, e.g. {"float64": ..., "float32": ...}.
+    """
+    networks = {np.dtype(d).name: TwoLayerNet(784, 50, 10, dtype=d, seed=seed) for d in dtypes}
+    inputs = {name: np.asarray(x, dtype=name) for name in networks}
+    for name, network in networks.items():
+        network.gradient(inputs[name], t)  # the first call pays for memory the later ones reuse
+    times = {name: [] for name in networks}
+    for _ in range(repeat):
+        for name, network in networks.items():
+            times[name].append(_seconds(network.gradient, inputs[name], t))
+    return {name: float(np.median(seconds)) for name, seconds in times.items()}
+
+
 # --- gradient-check practice ---
 
 
@@ -344,7 +365,7 @@ def check_each_layer(network, x, t, tol=TOLERANCE):
 # --- more layers in the list (the book's §5.7.2) ---
 
 
-def _check_sizes(sizes):
+def _check_settings(sizes, activation):
     if len(sizes) < 3 or any(
         isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1 for n in sizes
     ):
@@ -355,43 +376,46 @@ def _check_sizes(sizes):
                 sizes=sizes,
             )
         )
+    if not isinstance(activation, type):
+        raise TypeError(
+            say(
+                "MultiLayerNet: activation must be a layer class, such as Relu, got {activation!r}",
+                activation=activation,
+            )
+        )
 
 
 class MultiLayerNet(TwoLayerNet):
-    """input_size -> hidden_sizes[0] -> ... -> output_size: an Affine and a ReLU for each hidden layer,
-    then an Affine and Softmax-with-Loss. x: (N, input_size); t: class indices (N,) or one-hot.
+    """input_size -> hidden_sizes[0] -> ... -> output_size: an Affine and an activation layer for each
+    hidden layer, then an Affine and Softmax-with-Loss. x: (N, input_size); t: class indices (N,) or
+    one-hot. activation: the activation layer's class (Relu by default), called once per hidden layer.
 
-    Only the list of layers is new: predict, loss, accuracy and the forward and backward passes of
-    the gradient are TwoLayerNet's, which walk whatever list ``layers`` holds.
+    Only the list of layers is new: predict, loss, accuracy and gradient are TwoLayerNet's, which
+    walk whatever list ``layers`` holds and collect dW, db from each of its Affine layers.
     """
 
     def __init__(
-        self, input_size, hidden_sizes, output_size, weight_init_std=0.01, dtype=np.float64, seed=None
+        self,
+        input_size,
+        hidden_sizes,
+        output_size,
+        weight_init_std=0.01,
+        activation=Relu,
+        dtype=np.float64,
+        seed=None,
     ):
         sizes = [input_size, *hidden_sizes, output_size]
-        _check_sizes(sizes)
+        _check_settings(sizes, activation)
         rng = np.random.default_rng(seed)
         self.layers = OrderedDict()
-        bindings = {}
         for k in range(1, len(sizes)):
             W = (weight_init_std * rng.standard_normal((sizes[k - 1], sizes[k]))).astype(dtype)
             # input_grad: the first layer skips the gradient of its input, the pixels, which nothing uses
-            affine = Affine(W, np.zeros(sizes[k], dtype), input_grad=k > 1)
-            self.layers[f"Affine{k}"] = affine
-            bindings[f"W{k}"], bindings[f"b{k}"] = (affine, "W"), (affine, "b")
-            if k < len(sizes) - 1:  # a ReLU after every Affine but the last
-                self.layers[f"Relu{k}"] = Relu()
+            self.layers[f"Affine{k}"] = Affine(W, np.zeros(sizes[k], dtype), input_grad=k > 1)
+            if k < len(sizes) - 1:  # an activation after every Affine but the last
+                self.layers[f"{activation.__name__}{k}"] = activation()
         self.last_layer = SoftmaxWithLoss()
-        self.params = Params(bindings)
-
-    def gradient(self, x, t):
-        """Gradients by backprop: TwoLayerNet's forward and backward passes, then each Affine's dW, db."""
-        TwoLayerNet.gradient(self, x, t)  # one forward and one backward pass through the whole list
-        affines = [layer for layer in self.layers.values() if isinstance(layer, Affine)]
-        grads = {}
-        for k, affine in enumerate(affines, start=1):
-            grads[f"W{k}"], grads[f"b{k}"] = affine.dW, affine.db
-        return grads
+        self.params = Params.of_affine_layers(self.layers)  # W1, b1, W2, b2, ...
 
 
 # --- the training loop ---
@@ -603,7 +627,17 @@ def confusion_figure(matrix, fig=None):
     return fig
 
 
-# --- the exercise: an update rule ---
+# --- the first exercise: a Leaky ReLU layer ---
+
+
+def leaky_relu(x, alpha=0.01):
+    """y = x where x > 0, else alpha · x; x: an array, any shape. What the exercise's
+    ``LeakyRelu.forward`` computes: ``check_layer``'s ``expect``."""
+    x = np.asarray(x)
+    return np.where(x > 0, x, alpha * x)
+
+
+# --- the second exercise: an update rule ---
 
 
 @dataclass
@@ -813,6 +847,9 @@ SHOWN_RUNS = 6  # the plot shows the latest runs; more curves would be unreadabl
 LOSS_CAP = 3.0  # the loss axis stops here: an untrained 10-class network starts near ln 10 = 2.3
 
 
+ACTIVATION_NAMES = {"relu": "ReLU", "sigmoid": "Sigmoid"}  # TwoLayerNet's activation, as the book names it
+
+
 def run_label(lr, hidden_size, batch_size, iters, weight_init_std, activation):
     """The settings of a run as one short line, e.g. 'lr 0.1, hidden 50, batch 100, ...'."""
     return say(
@@ -822,7 +859,7 @@ def run_label(lr, hidden_size, batch_size, iters, weight_init_std, activation):
         batch=batch_size,
         iters=iters,
         init=weight_init_std,
-        activation=activation,
+        activation=ACTIVATION_NAMES.get(activation, activation),
     )
 
 
@@ -1070,7 +1107,7 @@ def train_again_panel(x_train, t_train, x_test, t_test, **defaults):
         for name in ("lr", "hidden_size", "batch_size", "iters", "weight_init_std")
     }
     controls["activation"] = widgets.ToggleButtons(
-        options=PANEL_CHOICES["activation"],
+        options=[(ACTIVATION_NAMES[name], name) for name in PANEL_CHOICES["activation"]],
         value=s["activation"],
         description=say(SETTING_LABELS["activation"]),
         style=style,

@@ -40,7 +40,7 @@ PLACES = tuple(
 def radius(graph, name):
     """The circle radius of an op node (0 for an input: its arrow starts at a point)."""
     node = graph.nodes[name]
-    return 0.0 if node.is_input else RADIUS + 0.05 * max(0, len(node.label) - 3)
+    return 0.0 if node.is_input else RADIUS + 0.05 * max(0, display_width(node.label) - 2)
 
 
 def layout(graph, stretch=1.0):
@@ -178,7 +178,7 @@ def shape_of(graph, labels="values", names=False, fontsize=11):
     """What a drawing depends on besides the numbers: two graphs of the same shape share a drawing."""
     nodes = tuple((n.name, n.label, n.inputs, n.is_input, n.caption, n.named) for n in graph.nodes.values())
     positions = None if graph.positions is None else tuple(sorted(graph.positions.items()))
-    return (nodes, graph.output, graph.spacing, positions, labels, names, fontsize)
+    return (nodes, graph.output, graph.spacing, positions, graph.fork_values, labels, names, fontsize)
 
 
 class _Arrow:
@@ -347,8 +347,9 @@ class GraphDrawing:
                     return best
             return best
 
-        # A value feeding several nodes is written once, on the flattest of its arrows where it fits;
-        # each branch shows its own gradient, on either side of its arrow.
+        # A value feeding several nodes is written on the flattest of its arrows where it fits, and on
+        # every other branch with room for it (Graph(fork_values="once"): not, in a crowded graph);
+        # each branch shows its own gradient.
         carries = {}
         for arrow in self.arrows:
             named = self.names and graph.nodes[arrow.src].named
@@ -357,8 +358,10 @@ class GraphDrawing:
                 branches = sorted((a for a in self.arrows if a.src == arrow.src), key=_steepness)
                 fits = [a for a in branches if spot(a, [_places(a)], width)[0] == 0]
                 carries[arrow.src] = (fits or branches)[0]
-            with_value = carries[arrow.src] is arrow
             places = _places(arrow)
+            # its value on every branch where value and gradient fit; on the others, its gradient alone
+            room = 10 if graph.fork_values == "each" else 0  # "each": a crowded spot will do; "once": none
+            with_value = carries[arrow.src] is arrow or spot(arrow, [places], width)[0] < room
             _, at, boxes, chosen = spot(arrow, [places] if with_value else [places[1:], places[:1]], width)
             labels += boxes
             colors = COLORS if with_value else (GRAD_COLOR,)

@@ -37,7 +37,9 @@ all), so a slider can show the chain rule happening; ``labels="shapes"`` writes 
 shapes instead of values, with ``dims={"N": 5}`` writing a size of 5 as "N";
 ``names=True`` writes "t = 5" and "∂z/∂t = 10" for nodes given an explicit name.
 The layout is automatic: inputs on the left, the output on the right, one column per depth
-(``Graph(spacing=(between columns, between rows))`` spreads a crowded graph).
+(``Graph(spacing=(between columns, between rows))`` spreads a crowded graph), or by hand
+(``Graph(positions={name: (x, y)})``). A value feeding several nodes is written on each of its
+arrows with room (``Graph(fork_values="once")``: on one), and the sum of its gradients above it.
 ``fmt(x)`` is the short text used for every number (220.00000000000003 -> "220").
 
 The book's graphs, ready made (each already run; keyword arguments are the inputs):
@@ -228,10 +230,12 @@ class Graph:
     backward order).
     """
 
-    def __init__(self, title=None, output=None, spacing=(1.9, 1.0), positions=None):
+    def __init__(self, title=None, output=None, spacing=(1.9, 1.0), positions=None, fork_values="each"):
         self.title, self._output = say("computational graph") if title is None else title, output
         self.spacing = spacing  # (between columns, between rows) in the drawing
         self.positions = positions  # {name: (x, y)} for every node, or None: laid out automatically
+        # a value feeding several nodes: written on "each" of its arrows that has room, or "once"
+        self.fork_values = fork_values
         self.nodes = {}
         self.forward_passes = self.backward_passes = 0
         self._clear()
@@ -393,7 +397,10 @@ class Graph:
                 src = node.inputs[k]
                 if g is not None:  # a value feeding several nodes: the gradients of its branches add up
                     grads[src] = grads[src] + g if src in grads else g
-        self.grads, self._edge_grads, self.dout, self._done = grads, sent, dout, "backward"
+        self.grads = grads  # what the drawing writes below the arrows
+        self._edge_grads = sent
+        self.dout = dout
+        self._done = "backward"
         self.backward_passes += 1
         return {name: grads.get(name) for name in self.inputs}
 
@@ -489,7 +496,7 @@ class Graph:
             caption = self.nodes[self.output].caption  # "z", or words such as "payment": d(payment)
             out = caption if len(caption) == 1 else f"({caption})"
             return say(
-                "step 1: start with d{out}/d{out} = {dout} on the output arrow", out=out, dout=fmt(self.dout)
+                "step 1: start with ∂{out}/∂{out} = {dout} on the output arrow", out=out, dout=fmt(self.dout)
             )
         name = self.steps[k - 2]
         node = self.nodes[name]

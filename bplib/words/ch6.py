@@ -46,6 +46,9 @@ ZH = {
     "elementwise_errors: shapes {a} and {b} differ": "elementwise_errors：形状 {a} 和 {b} 不同",
     "MultiLayerNet: sizes must be positive whole numbers, with at least one hidden layer; "
     "got {sizes}": "MultiLayerNet：各层的大小必须是正整数，而且至少要有一个隐藏层；传入的是 {sizes}",
+    "MultiLayerNet: activation must be a layer class, such as Relu, got {activation!r}": (
+        "MultiLayerNet：activation 必须是一个层的类，比如 Relu，但传入的是 {activation!r}"
+    ),
     # the valley
     "The valley f(x, y) = x²/20 + y², from ({x:g}, {y:g}); + marks the minimum": (
         "山谷 f(x, y) = x²/20 + y²，从 ({x:g}, {y:g}) 出发；+ 标出最小值"
@@ -74,7 +77,7 @@ ZH = {
         "``numerical_gradient`` 就地微调每个参数数组，而各层持有的正是这些数组，\n"
         "所以即使损失函数不理会自己的参数，也能感受到每一次微调。"
     ),
-    "noqa: E731 (the book's idiom)": "noqa: E731（书中的惯用写法）",
+    "W1, b1 from Affine1, ...": "W1、b1 来自 Affine1，依此类推",
     # SGD (bplib/training.py)
     "Stochastic gradient descent: ``W <- W - lr * dL/dW`` for every parameter.\n\n"
     "The book's optimizer interface: ``update(params, grads)`` changes ``params`` in place;\n"
@@ -99,24 +102,31 @@ ZH = {
     "1. a mini-batch, drawn with replacement": "1. 选出一个 mini-batch（有放回地抽取）",
     "3. the update: a small step against the gradient": "3. 更新参数：沿梯度的反方向挪一小步",
     "4. repeat, with the next mini-batch": "4. 重复：换下一个 mini-batch",
-    "input_size -> hidden_sizes[0] -> ... -> output_size: an Affine and a ReLU for each hidden layer,\n"
-    "then an Affine and Softmax-with-Loss. x: (N, input_size); t: class indices (N,) or one-hot.\n\n"
-    "Only the list of layers is new: predict, loss, accuracy and the forward and backward passes of\n"
-    "the gradient are TwoLayerNet's, which walk whatever list ``layers`` holds.": (
-        "input_size -> hidden_sizes[0] -> ... -> output_size：每个隐藏层有一个 Affine 层和一个 ReLU 层，\n"
-        "最后是一个 Affine 层和 Softmax-with-Loss 层。x：(N, input_size)；t：类别索引 (N,) 或 one-hot 表示。\n\n"
-        "新的只有层的列表：predict、loss、accuracy，以及 gradient 里的正向传播和反向传播，\n"
-        "都是 TwoLayerNet 原有的代码，``layers`` 里有多少层，它们就依次处理多少层。"
+    "input_size -> hidden_sizes[0] -> ... -> output_size: an Affine and an activation layer for each\n"
+    "hidden layer, then an Affine and Softmax-with-Loss. x: (N, input_size); t: class indices (N,) or\n"
+    "one-hot. activation: the activation layer's class (Relu by default), called once per hidden layer.\n\n"
+    "Only the list of layers is new: predict, loss, accuracy and gradient are TwoLayerNet's, which\n"
+    "walk whatever list ``layers`` holds and collect dW, db from each of its Affine layers.": (
+        "input_size -> hidden_sizes[0] -> ... -> output_size：每个隐藏层有一个 Affine 层和一个激活函数层，\n"
+        "最后是一个 Affine 层和 Softmax-with-Loss 层。x：(N, input_size)；t：类别索引 (N,) 或 one-hot 表示。\n"
+        "activation：激活函数层的类（默认是 Relu），每个隐藏层调用它一次，得到一个新的层。\n\n"
+        "新的只有层的列表：predict、loss、accuracy 和 gradient 都是 TwoLayerNet 原有的代码，\n"
+        "``layers`` 里有多少层，它们就依次处理多少层，并从其中每个 Affine 层收集 dW 和 db。"
     ),
     "input_grad: the first layer skips the gradient of its input, the pixels, which nothing uses": (
         "input_grad：第一层不计算关于输入（像素）的梯度，没有任何地方用得到它"
     ),
-    "a ReLU after every Affine but the last": "除了最后一个 Affine 层，每个 Affine 层后面都接一个 ReLU 层",
-    "Gradients by backprop: TwoLayerNet's forward and backward passes, then each Affine's dW, db.": (
-        "用误差反向传播法求梯度：沿用 TwoLayerNet 的正向传播和反向传播，再收集每个 Affine 层的 dW 和 db。"
+    "an activation after every Affine but the last": "除了最后一个 Affine 层，每个 Affine 层后面都接一个激活函数层",
+    "W1, b1, W2, b2, ...": "W1、b1、W2、b2……",
+    # the reference solutions (bplib/chapters/solutions/ch6.py)
+    "y = x where x > 0, else alpha * x; any shape. On each side of 0 the layer is a straight\n"
+    "line, so its local derivative is that line's slope: backward(dout) -> dx = dout where x > 0,\n"
+    "alpha * dout elsewhere (a new array: dout stays as it was).": (
+        "x > 0 时 y = x，否则 y = alpha * x；形状任意。在 0 的两侧，这个层各是一条直线，\n"
+        "所以它的局部导数就是那条直线的斜率：backward(dout) -> x > 0 处 dx = dout，\n"
+        "其他地方 dx = alpha * dout（返回一个新数组，dout 保持原样）。"
     ),
-    "one forward and one backward pass through the whole list": "对整个列表做一次正向传播和一次反向传播",
-    # the reference solution (bplib/chapters/solutions/ch6.py)
+    "where y = alpha * x": "这些位置上 y = alpha * x",
     "SGD with momentum: v <- momentum * v - lr * grad; W <- W + v.\n\n"
     "The velocity v (one array per parameter, zeros at first) remembers past steps, so\n"
     "steps that keep pointing the same way grow and zig-zags cancel out. Same interface\n"

@@ -4,7 +4,7 @@ ZH = {
     # computational graphs (bplib.viz.graph) and the book's graphs (bplib.chapters.book_graphs)
     "computational graph": "计算图",
     "forward pass done; backward not started": "正向传播已完成，反向传播尚未开始",
-    "step 1: start with d{out}/d{out} = {dout} on the output arrow": "第 1 步：从输出箭头上的 d{out}/d{out} = {dout} 开始",
+    "step 1: start with ∂{out}/∂{out} = {dout} on the output arrow": "第 1 步：从输出箭头上的 ∂{out}/∂{out} = {dout} 开始",
     "step {k}: the '{label}' node gets {grad} and sends back {sent}": "第 {k} 步：“{label}”节点收到 {grad}，向左传回 {sent}",
     "{title}: backward step {step} of {n}": "{title}：反向传播第 {step} 步（共 {n} 步）",
     "Problem 1: {n} apples at {p} yen, tax ×{t}": "问题 1：{n} 个苹果，每个 {p} 日元，消费税 ×{t}",
@@ -53,7 +53,7 @@ ZH = {
     "PASS": "通过",
     "FAIL": "未通过",
     "input {k}": "输入 {k}",
-    "FAIL: not written yet: {why}": "未通过：还没有写好：{why}",
+    "FAIL: not written yet: {why}": "未通过：还没有写好（{why}）",
     # the first slider (bplib.viz.sliders.update_demo)
     "slope = {slope}: at x = 2 the line is at y = {y}": "斜率 = {slope}：在 x = 2 处，直线的高度 y = {y}",
     # the graph kit's messages and descriptions, the sliders, and chapters 1-5's pictures
@@ -128,4 +128,5 @@ ZH = {
     "{value} ({caption})": "{value}（{caption}）",
     "; ": "；",
     ".": "。",
+    '"{node}"': "“{node}”",
 }

@@ -11,7 +11,7 @@ its name here.
 from .ch1_3 import CubeLayer, DivLayer, SubLayer
 from .ch4 import Tanh
 from .ch5 import Affine, IdentityWithLoss, SoftmaxWithLoss
-from .ch6 import Momentum
+from .ch6 import LeakyRelu, Momentum
 from .ch7 import tanh
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "CubeLayer",
     "DivLayer",
     "IdentityWithLoss",
+    "LeakyRelu",
     "Momentum",
     "SoftmaxWithLoss",
     "SubLayer",

@@ -1,6 +1,26 @@
-"""Chapter 6 exercises' reference solutions: momentum, an update rule for bplib.training.train."""
+"""Chapter 6 exercises' reference solutions: a Leaky ReLU layer, and momentum, an update rule for
+bplib.training.train."""
 
 import numpy as np
+
+from ...layers import Layer
+
+
+class LeakyRelu(Layer):
+    """y = x where x > 0, else alpha * x; any shape. On each side of 0 the layer is a straight
+    line, so its local derivative is that line's slope: backward(dout) -> dx = dout where x > 0,
+    alpha * dout elsewhere (a new array: dout stays as it was)."""
+
+    def __init__(self, alpha=0.01):
+        self.alpha = alpha
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = x <= 0  # where y = alpha * x
+        return np.where(self.mask, self.alpha * x, x)
+
+    def backward(self, dout):
+        return np.where(self.mask, self.alpha * dout, dout)
 
 
 class Momentum:
