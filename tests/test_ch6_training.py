@@ -1,14 +1,14 @@
 """Chapter 6's pictures, checks and panel: the gradient check, the views of a trained network,
-the exercise's optimizer check and the train-again panel (on small made-up data, not MNIST)."""
+the exercises' checks (a Leaky ReLU layer, an optimizer) and the train-again panel (on small made-up
+data, not MNIST)."""
 
-import inspect
 import re
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from bplib import SoftmaxWithLoss, TwoLayerNet
+from bplib import Affine, SoftmaxWithLoss, TwoLayerNet, check_layer
 from bplib.chapters.ch6_training import (
     PANEL_CHOICES,
     SETTING_LABELS,
@@ -28,6 +28,7 @@ from bplib.chapters.ch6_training import (
     digits_figure,
     elementwise_errors,
     four_steps_figure,
+    leaky_relu,
     mistakes,
     plot_runs,
     predictions,
@@ -36,6 +37,7 @@ from bplib.chapters.ch6_training import (
     sign_changes,
     step_size_errors,
     step_size_figure,
+    time_dtypes,
     time_passes,
     train_again_panel,
     train_like_the_book,
@@ -44,7 +46,7 @@ from bplib.chapters.ch6_training import (
     valley_paths,
     weights_figure,
 )
-from bplib.chapters.solutions import Momentum
+from bplib.chapters.solutions import LeakyRelu, Momentum
 from bplib.training import SGD, History, plot_history, train
 from bplib.words import display_width, say
 
@@ -380,7 +382,8 @@ def test_train_again_panel_trains_on_click_and_clears(small_task, capsys):
     controls, go, clear, bar, status = _panel_parts(panel)
     assert isinstance(panel, widgets.VBox) and status.value == "press Train"
     assert controls["iters"].value == 100 and controls["activation"].value == "relu"
-    assert controls["activation"].options == ("ReLU", "Sigmoid")  # the labels; the values stay relu, sigmoid
+    labels = controls["activation"]._options_labels  # as the book names them; the values stay relu, sigmoid
+    assert labels == ("ReLU", "Sigmoid") and PANEL_CHOICES["activation"] == ["relu", "sigmoid"]
     assert [w.description for w in controls.values()] == [
         "learning rate", "hidden size", "batch size", "iterations", "weight init", "activation"
     ]  # fmt: skip
@@ -425,7 +428,7 @@ def test_plot_runs_lines_carry_language_independent_gids(small_task):
 
 # names of the book and of code that the Chinese edition keeps as they are
 KEPT = {"mini", "batch", "epoch", "relu", "sigmoid", "update", "params", "TwoLayerNet", "check", "optimizer"}
-KEPT |= {"Momentum", "momentum", "grad", "Affine", "Relu"}  # layer names, as in code
+KEPT |= {"Momentum", "momentum", "grad", "Affine", "Relu", "ReLU", "Sigmoid"}  # layer names, as in code
 
 
 def _english_words(texts):
@@ -495,7 +498,7 @@ def test_check_optimizer_in_chinese(chinese, capsys):
     assert result.message == say(
         "FAIL: {problem}", problem=say("not written yet: {why}", why="your code here")
     )
-    assert result.message == "未通过：还没有写好：your code here"
+    assert result.message == "未通过：还没有写好（your code here）"
     assert capsys.readouterr().out.endswith(result.message + "\n")
     wrong = check_optimizer(_NoVelocity, verbose=False).message
     assert wrong.startswith("未通过：第 2 步之后，params['W'] 最多偏离了 ")
@@ -650,6 +653,12 @@ def test_time_passes_times_the_three_parts_in_turns():
     assert times.ratio == times.backward / times.forward
 
 
+def test_time_dtypes_times_one_gradient_in_each_dtype():
+    x, t = np.random.default_rng(0).random((5, 784)).astype(np.float32), np.arange(5)
+    seconds = time_dtypes(x, t, repeat=2)
+    assert list(seconds) == ["float64", "float32"] and all(s > 0 for s in seconds.values())
+
+
 def test_backward_pass_is_the_backward_half_of_gradient():
     net = TwoLayerNet(6, 4, 3, seed=0)
     x, t = np.random.default_rng(0).standard_normal((5, 6)), np.array([0, 1, 2, 1, 0])
@@ -744,6 +753,83 @@ def test_check_each_layer_in_chinese(chinese, capsys):
     assert not _english_words(lines)
 
 
+# --- the first exercise: a Leaky ReLU layer ---
+EXERCISE_X = np.array([[1.5, -0.8, 0.3], [-2.0, 0.7, -0.1]])  # the notebook's x; alpha 0.1
+
+
+def _exercise_check(layer):
+    return check_layer(layer, EXERCISE_X, expect=lambda x: leaky_relu(x, alpha=0.1), verbose=False)
+
+
+def test_leaky_relu_is_x_above_0_and_alpha_x_elsewhere():
+    x = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
+    assert leaky_relu(x).tolist() == [-0.02, -0.005, 0.0, 0.5, 3.0]
+    assert leaky_relu(x, alpha=0.1).tolist() == [-0.2, -0.05, 0.0, 0.5, 3.0]
+
+
+def test_the_leaky_relu_solution_passes_the_exercise_check():
+    result = _exercise_check(LeakyRelu(alpha=0.1))
+    assert result.passed, result.table()
+    assert set(result.errors) == {"forward", "dx"}
+
+
+class _WrongLeaky(LeakyRelu):
+    """The stub's forward with a backward a learner might write by mistake."""
+
+    def __init__(self, backward, alpha=0.1):
+        super().__init__(alpha)
+        self._wrong = backward
+
+    def backward(self, dout):
+        return self._wrong(self, dout)
+
+
+def _into_dout(layer, dout):
+    dout[layer.mask] *= layer.alpha  # right numbers, but written into the caller's array
+    return dout
+
+
+WRONG_LEAKY = {
+    "slope 1 everywhere": lambda layer, dout: dout.copy(),
+    "alpha and 1 swapped": lambda layer, dout: np.where(layer.mask, dout, layer.alpha * dout),
+    "writes into dout": _into_dout,
+    "ReLU's backward (slope 0 below 0)": lambda layer, dout: np.where(layer.mask, 0.0, dout),
+    "alpha written as 0.01": lambda layer, dout: np.where(layer.mask, 0.01 * dout, dout),
+    "the local derivative without dout": lambda layer, dout: np.where(layer.mask, layer.alpha, 1.0),
+}
+
+
+@pytest.mark.parametrize("name", list(WRONG_LEAKY))
+def test_the_leaky_relu_exercise_check_fails_a_wrong_backward(name):
+    result = _exercise_check(_WrongLeaky(WRONG_LEAKY[name]))
+    assert not result.passed, name
+    if name == "writes into dout":
+        assert any("wrote into dout" in problem for problem in result.problems)
+
+
+def test_the_leaky_relu_exercise_check_fails_a_wrong_forward():
+    class PlainRelu(LeakyRelu):  # ReLU's forward and its own right backward: not what was asked
+        def forward(self, x):
+            self.mask = x <= 0
+            return np.where(self.mask, 0.0, x)
+
+        def backward(self, dout):
+            return np.where(self.mask, 0.0, dout)
+
+    result = _exercise_check(PlainRelu(alpha=0.1))
+    assert not result.passed and result.errors["forward"] > 0.01
+
+
+def test_the_leaky_relu_solution_trains_in_a_multilayernet_in_float32(small_task):
+    x, t, xt, tt = small_task()
+    net = MultiLayerNet(20, [8], 3, weight_init_std=0.1, activation=LeakyRelu, dtype=np.float32, seed=0)
+    history = train(net, x, t, xt, tt, iters=60, batch_size=20, optimizer=SGD(lr=0.5), seed=0, reporter=False)
+    leaky = net.layers["LeakyRelu1"]
+    assert leaky.forward(x[:2] @ net.params["W1"]).dtype == np.float32  # float32 stays float32
+    assert leaky.backward(np.ones((2, 8), np.float32)).dtype == np.float32
+    assert history.loss[-10:].mean() < 0.5 * history.loss[0] and history.test_acc[-1] > 0.6
+
+
 # --- more layers in the list ---
 
 
@@ -781,7 +867,7 @@ def test_a_multilayernet_takes_any_activation_layer():
 
 
 def test_multilayernet_refuses_an_activation_that_is_not_a_class():
-    with pytest.raises(TypeError, match="MultiLayerNet: activation must be a layer class, such as Relu, got 'relu'"):
+    with pytest.raises(TypeError, match="activation must be a layer class, such as Relu, got 'relu'"):
         MultiLayerNet(4, [3], 2, activation="relu")
 
 
