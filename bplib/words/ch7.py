@@ -13,7 +13,7 @@ ZH = {
     "recorded_graph: run output.backward(keep_edges=True) first": "recorded_graph：请先运行 output.backward(keep_edges=True)",
     "a recorded graph replays autograd's numbers; its inputs cannot change": "记录下的计算图只重放自动微分算出的数，不能改动它的输入",
     "a recorded graph replays autograd's backward; it starts where autograd started": "记录下的计算图只重放自动微分的反向传播，必须从自动微分出发时的那个梯度开始",
-    "tax rate": "消费税占比",
+    "tax rate": "消费税率",
     "A value used twice: the subtotal": "一个值用了两次：小计",
     "the subtotal gets {plus} from the '+' node and {times} from the '×' node: .grad = {total}": "小计从“+”节点收到 {plus}，从“×”节点收到 {times}：.grad = {total}",
     "Gradient descent on (w − 3)² / 2, learning rate 0.2: {k} steps": "对 (w − 3)² / 2 做梯度下降，学习率 0.2：{k} 步",
