@@ -52,6 +52,9 @@ templates_path = ["templates"]
 
 nb_execution_mode = "off"  # show the outputs nbval checked; run nothing
 nb_merge_streams = True
+# A cell tagged hide-output (the solutions' printouts) folds its output under these words.
+nb_code_prompt_show = say("Show the output")
+nb_code_prompt_hide = say("Hide the output")
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_dmath_double_inline = True  # $$...$$ inside a paragraph or list item, as Jupyter shows it
 myst_heading_anchors = 3
@@ -268,6 +271,11 @@ def page_context(app, pagename, templatename, context, doctree):
     context["say"], context["marked"], context["other_lang"] = say, mark_html, HTML_LANG[OTHER]
     context["twin"] = TO_OTHER + pagename + ".html"
     context["language"] = HTML_LANG[EDITION]
+    if "body" in context:  # MyST-NB names every folded output's button in English
+        label = say("Show or hide the output")
+        context["body"] = context["body"].replace(
+            'aria-label="Toggle hidden content"', f'aria-label="{label}"'
+        )
 
 
 def search_words(app, config):

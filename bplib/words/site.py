@@ -14,6 +14,9 @@ ZH = {
     "In JupyterLab (`make lab`) or in the app (`make app`), this cell shows live controls to drag and click. Here: the checked picture that follows it.": "在 JupyterLab（`make lab`）或网页应用（`make app`）里，这个单元会显示可以拖动、点击的控件。这里显示的是紧随其后、经过检验的那幅图。",
     "A figure drawn by bplib; the text around it says what it shows.": "bplib 画的图；图的内容见上下文的说明。",
     "You need no Python to read the course here: each chapter shows its code, what that code printed and drew, and the `assert`s that check every claim. To run the code and drag the sliders yourself, install the course and open it in JupyterLab (`make lab`), or open a chapter on a JupyterHub or Binder with the rocket button at the top of its page.": "在这里读课程不需要安装 Python：每一章都列出代码、代码打印和画出的结果，以及检验每个说法的 `assert`。想亲手运行代码、拖动滑块，请安装课程，在 JupyterLab 里打开（`make lab`）；也可以点章节页顶部的火箭按钮，在 JupyterHub 或 Binder 上打开这一章。",
+    "Show the output": "显示输出",
+    "Hide the output": "隐藏输出",
+    "Show or hide the output": "显示或隐藏输出",
     "Made from the stored notebooks of bplib; nbval checks every output shown here on each change.": "本网站由 bplib 保存的 notebook 生成；这里的每一个输出在每次修改时都经 nbval 检验。",
 }
 
