@@ -107,13 +107,14 @@ def press(page, handle, presses, pause):
     painted; return the milliseconds from each press to its picture."""
     times = []
     for k in range(presses):
-        value, top = (
-            float(handle.get_attribute("aria-valuenow")),
-            float(handle.get_attribute("aria-valuemax")),
+        value, low, top = (
+            float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax")
         )
-        key = "ArrowLeft" if value >= top or (k // 4) % 2 else "ArrowRight"
+        back = value >= top or ((k // 4) % 2 and value > low)  # four steps one way, four back
         painted = page.evaluate("() => window.__bench.paints.length")
-        handle.press(key)
+        handle.press("ArrowLeft" if back else "ArrowRight")
+        if float(handle.get_attribute("aria-valuenow")) == value:
+            continue  # a slider with nowhere to go: no new picture
         page.wait_for_function("(n) => window.__bench.paints.length > n", arg=painted, polling="raf")
         pressed, shown = page.evaluate("() => [window.__bench.presses.at(-1), window.__bench.paints.at(-1)]")
         times.append(shown - pressed)

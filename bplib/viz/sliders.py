@@ -116,10 +116,10 @@ def sliders(update, figsize=(7, 3.2), **specs):
     def redraw(_change=None):
         picture, printed = render(update, fig, {name: w.value for name, w in controls.items()})
         shown = f"<pre>{html.escape(printed.rstrip())}</pre>" if printed.strip() else ""
+        if picture is not None:  # first, so that the browser paints it without waiting for the text
+            image.value = picture  # the picture is replaced in place: no flicker, one message
         if text.value != shown:  # an unchanged widget sends nothing to the browser
             text.value = shown
-        if picture is not None:
-            image.value = picture  # the picture is replaced in place: no flicker, one message
 
     for w in controls.values():
         w.observe(redraw, names="value")

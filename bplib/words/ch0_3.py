@@ -28,6 +28,7 @@ ZH = {
     "a value feeding several nodes: the gradients of its branches add up": (
         "一个值送进几个节点时：各条分支传回的梯度相加"
     ),
+    "what the drawing writes below the arrows": "图上写在箭头下方的数",
     "y = x ** 3, any shape. backward(dout) -> dx = dout * 3x² (the local derivative).": (
         "y = x ** 3，x 可以是任意形状。backward(dout) -> dx = dout * 3x²（乘以局部导数）。"
     ),
