@@ -287,3 +287,16 @@ def test_the_legibility_check_finds_what_it_should():
     assert "'one label' overlaps 'another label'" in found
     assert "a line (Line2D) crosses 'one label'" in found
     assert "'tiny' is 5.6 px high" in found
+
+
+def test_a_picture_shown_as_output_lets_its_pixels_go_and_draws_the_same_again():
+    """IPython keeps every output figure in ``Out``: a shown Picture drops its pixel buffers (a
+    learner's kernel stays small), and showing it again draws the same picture."""
+    from bplib.viz.picture import _shown_once
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        fig = ch5.update_softmax_loss(a1=0.3, a2=2.9, a3=4.0, true_class=2)
+    first = _shown_once(fig)
+    assert "renderer" not in fig.canvas.__dict__ and fig._background is None and not fig._sprites
+    again = _shown_once(fig)
+    assert np.array_equal(pixels(first), pixels(again))

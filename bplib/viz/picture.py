@@ -55,7 +55,18 @@ def _show_pictures_as_png():
     shell = get_ipython()
     if shell is not None and hasattr(shell, "kernel"):
         select_figure_formats(shell, {"png"})
-        shell.display_formatter.formatters["image/png"].for_type(Picture, png)
+        shell.display_formatter.formatters["image/png"].for_type(Picture, _shown_once)
+
+
+def _shown_once(fig):
+    """A Picture shown as a cell's output: its PNG, then its pixel buffers let go (IPython keeps the
+    figure in ``Out``; a learner's kernel need not keep its pixels too). Drawn again if reshown."""
+    data = png(fig)
+    agg = fig.canvas
+    agg.__dict__.pop("renderer", None)
+    agg._lastKey = None  # matplotlib makes a new renderer on the next draw
+    fig._background, fig._sprites = None, {}
+    return data
 
 
 def new_figure(figsize=(7, 3.2), dpi=80):
