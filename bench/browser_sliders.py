@@ -1,4 +1,4 @@
-"""From a key press on a slider to the new picture on the screen: JupyterLab and Chromium, chapters 1-5.
+"""From a key press on a slider to the new picture on the screen: JupyterLab and Chromium, chapters 0-5.
 
 For each chapter (both editions with ``--language both``), the script opens the notebook in
 JupyterLab as a learner does, runs all cells, and then, on several sliders, presses arrow keys at a
@@ -10,7 +10,7 @@ both and their difference: the cost of the way to the screen. Then it drags a sl
 range for one second, as a mouse does (each slider it pressed), and reports the most pictures
 painted during one drag and the longest time from a release to the last position's picture.
 
-    .venv/bin/python bench/browser_sliders.py                   # chapters 1-5, English
+    .venv/bin/python bench/browser_sliders.py                   # chapters 0-5, English
     .venv/bin/python bench/browser_sliders.py --language both --presses 8
 
 Needs Debian's Chromium and PyPI's playwright (requirements-test.txt), as the browser test does; the
@@ -29,6 +29,7 @@ from jupyter_client import BlockingKernelClient
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = [
+    "00_start_here",  # one slider whose kernel work is 2-4 ms: the way to the screen alone
     "01_computational_graph",
     "02_chain_rule",
     "03_node_backprop",
