@@ -536,9 +536,16 @@ def _read(page, url):
     return page.evaluate(SEEN_JS)
 
 
+# Colours in transition (the theme's buttons fade for 0.15 s when dark mode switches on after
+# loading) are read by axe as they are at that instant: wait for every finite one to end first.
+SETTLED_JS = """() => document.getAnimations().every(
+    a => a.playState !== 'running' || a.effect.getComputedTiming().endTime === Infinity)"""
+
+
 def _axe(page):
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_function(SETTLED_JS, polling="raf", timeout=5000)
     found = Axe().run(page, options=AXE_RULES).response["violations"]
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
 
