@@ -181,6 +181,11 @@ def shape_of(graph, labels="values", names=False, fontsize=11):
     return (nodes, graph.output, graph.spacing, positions, graph.fork_values, labels, names, fontsize)
 
 
+def _turned(ux, uy, angle):
+    """The direction (ux, uy) turned by ``angle`` radians, counter-clockwise."""
+    return ux * math.cos(angle) - uy * math.sin(angle), ux * math.sin(angle) + uy * math.cos(angle)
+
+
 class _Arrow:
     """One arrow of the drawing: into input ``slot`` of ``dst`` (None: the output arrow)."""
 
@@ -228,8 +233,7 @@ class GraphDrawing:
         twins = [k for k, s in enumerate(graph.nodes[dst].inputs) if s == src] if dst is not None else [slot]
         bow = 0.0 if len(twins) == 1 else 0.5 * (1 if twins.index(slot) % 2 == 0 else -1)
         turn = math.radians(45 * (1 if bow > 0 else -1)) if bow else 0.0  # leave and arrive at an angle
-        sx, sy = ux * math.cos(turn) - uy * math.sin(turn), ux * math.sin(turn) + uy * math.cos(turn)
-        ex, ey = ux * math.cos(-turn) - uy * math.sin(-turn), ux * math.sin(-turn) + uy * math.cos(-turn)
+        (sx, sy), (ex, ey) = _turned(ux, uy, turn), _turned(ux, uy, -turn)
         start, end = (x0 + r0 * sx, y0 + r0 * sy), (x1 - r1 * ex, y1 - r1 * ey)
         self.ax.add_artist(
             FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11, lw=1.2, color=EDGE_COLOR,
